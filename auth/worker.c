@@ -1,0 +1,210 @@
+/* Sign-in worker: one thread per job, fido_dev_cancel from the UI thread, completion via a wake pipe. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "auth/device.h"
+#include "auth/worker.h"
+
+struct auth_worker {
+	int pipe_rd, pipe_wr;
+	pthread_t thr;
+	int running;		/* started and not yet joined; UI thread only */
+	pthread_mutex_t mu;	/* guards dev and cancelled */
+	fido_dev_t *dev;	/* the open device while the job talks to it */
+	int cancelled;
+	/* the job, owned copies */
+	struct softkey *sk;
+	int badge, timeout_ms;
+	char *rp_id, *challenge, *origin, *pin;
+	struct auth_result res;
+};
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void
+free_job(struct auth_worker *w)
+{
+	if (w->pin != NULL) {
+		OPENSSL_cleanse(w->pin, strlen(w->pin));
+		free(w->pin);
+	}
+	free(w->rp_id);
+	free(w->challenge);
+	free(w->origin);
+	w->pin = w->rp_id = w->challenge = w->origin = NULL;
+}
+
+static void *
+job_thread(void *arg)
+{
+	struct auth_worker *w = arg;
+	fido_dev_t *dev = NULL;
+	long t0 = now_ms();
+	int r, cancelled;
+	char one = 1;
+
+	fido_init(FIDO_DISABLE_U2F_FALLBACK);	/* libfido2 state is thread-local */
+	r = auth_device_open(w->sk, w->badge, &dev);
+	if (r == AUTH_OK) {
+		pthread_mutex_lock(&w->mu);
+		cancelled = w->cancelled;
+		if (!cancelled)
+			w->dev = dev;
+		pthread_mutex_unlock(&w->mu);
+		if (cancelled)
+			r = AUTH_E_CANCELLED;
+		else {
+			if (w->timeout_ms > 0)
+				(void)fido_dev_set_timeout(dev, w->timeout_ms);
+			r = auth_get_assertion(dev, w->rp_id, w->challenge, w->origin, w->pin,
+			    &w->res.assertion, &w->res.pin_retries);
+			/* libfido2 reports an exhausted budget as a failed read */
+			if (r == AUTH_E_DEVICE && w->timeout_ms > 0 && now_ms() - t0 >= w->timeout_ms)
+				r = AUTH_E_TIMEOUT;
+			pthread_mutex_lock(&w->mu);
+			w->dev = NULL;
+			/* Esc wins even when the key answered first: the UI has moved on */
+			if (w->cancelled && (r == AUTH_E_DEVICE || r == AUTH_OK)) {
+				auth_assertion_clear(&w->res.assertion);
+				r = AUTH_E_CANCELLED;
+			}
+			pthread_mutex_unlock(&w->mu);
+		}
+		fido_dev_close(dev);
+		fido_dev_free(&dev);
+	}
+	if (w->pin != NULL)
+		OPENSSL_cleanse(w->pin, strlen(w->pin));
+	w->res.err = r;
+	while (write(w->pipe_wr, &one, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+int
+auth_worker_new(struct auth_worker **out)
+{
+	struct auth_worker *w;
+	int fds[2];
+
+	if (out == NULL)
+		return AUTH_E_ARG;
+	*out = NULL;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return AUTH_E_NOMEM;
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+		free(w);
+		return AUTH_E_NOMEM;
+	}
+	w->pipe_rd = fds[0];
+	w->pipe_wr = fds[1];
+	pthread_mutex_init(&w->mu, NULL);
+	*out = w;
+	return AUTH_OK;
+}
+
+int
+auth_worker_fd(const struct auth_worker *w)
+{
+	return w != NULL ? w->pipe_rd : -1;
+}
+
+int
+auth_worker_busy(const struct auth_worker *w)
+{
+	return w != NULL && w->running;
+}
+
+int
+auth_worker_start(struct auth_worker *w, const struct auth_job *job)
+{
+	if (w == NULL || job == NULL || job->rp_id == NULL || job->challenge == NULL ||
+	    job->origin == NULL)
+		return AUTH_E_ARG;
+	if (w->running)
+		return AUTH_E_BUSY;
+	free_job(w);
+	memset(&w->res, 0, sizeof(w->res));
+	w->res.pin_retries = -1;
+	w->sk = job->sk;
+	w->badge = job->badge;
+	w->timeout_ms = job->timeout_ms;
+	w->cancelled = 0;
+	if ((w->rp_id = strdup(job->rp_id)) == NULL || (w->challenge = strdup(job->challenge)) == NULL ||
+	    (w->origin = strdup(job->origin)) == NULL ||
+	    (job->pin != NULL && (w->pin = strdup(job->pin)) == NULL)) {
+		free_job(w);
+		return AUTH_E_NOMEM;
+	}
+	if (pthread_create(&w->thr, NULL, job_thread, w) != 0) {
+		free_job(w);
+		return AUTH_E_NOMEM;
+	}
+	w->running = 1;
+	return AUTH_OK;
+}
+
+void
+auth_worker_cancel(struct auth_worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->cancelled = 1;
+	/* under the lock so the job cannot close the device meanwhile */
+	if (w->dev != NULL)
+		(void)fido_dev_cancel(w->dev);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int
+auth_worker_finish(struct auth_worker *w, struct auth_result *res)
+{
+	char buf[16];
+
+	if (w == NULL || res == NULL || !w->running)
+		return AUTH_E_ARG;
+	pthread_join(w->thr, NULL);
+	w->running = 0;
+	while (read(w->pipe_rd, buf, sizeof(buf)) > 0)
+		;
+	*res = w->res;
+	memset(&w->res, 0, sizeof(w->res));
+	free_job(w);
+	return AUTH_OK;
+}
+
+void
+auth_worker_free(struct auth_worker **wp)
+{
+	struct auth_worker *w;
+	struct auth_result res;
+
+	if (wp == NULL || (w = *wp) == NULL)
+		return;
+	if (w->running) {
+		auth_worker_cancel(w);
+		if (auth_worker_finish(w, &res) == AUTH_OK)
+			auth_assertion_clear(&res.assertion);
+	}
+	free_job(w);
+	close(w->pipe_rd);
+	close(w->pipe_wr);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	*wp = NULL;
+}
