@@ -1,0 +1,142 @@
+/* SQLite schema version and migrations: each step runs once, in order, in one transaction. */
+#include "backend/schema.h"
+
+#include <stdio.h>
+
+/* Each statement belongs to the version it brings the schema to. Never edit
+ * a released step; append new ones with the next version. (One string per
+ * statement keeps every literal under ISO C's 4095-character limit.) */
+struct step {
+	int version;
+	const char *sql;
+};
+
+static const struct step steps[] = {
+	/* 1: the walking skeleton */
+	{ 1, "CREATE TABLE units (id TEXT PRIMARY KEY, name TEXT NOT NULL);" },
+	{ 1,
+		"CREATE TABLE workstations (id TEXT PRIMARY KEY,"
+		"  unit_id TEXT NOT NULL REFERENCES units(id), label TEXT NOT NULL);" },
+	{ 1,
+		"CREATE TABLE users (id TEXT PRIMARY KEY, user_name TEXT NOT NULL UNIQUE,"
+		"  display_name TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);" },
+	{ 1,
+		"CREATE TABLE user_roles (user_id TEXT NOT NULL REFERENCES users(id),"
+		"  role TEXT NOT NULL CHECK (role IN ('nurse','physician','privacy_officer','helpdesk')),"
+		"  PRIMARY KEY (user_id, role));" },
+	{ 1,
+		"CREATE TABLE credentials (id TEXT PRIMARY KEY,"
+		"  user_id TEXT NOT NULL REFERENCES users(id),"
+		"  public_key BLOB NOT NULL CHECK (length(public_key) = 64),"
+		"  sign_count INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+		"  revoked_at INTEGER);" },
+	{ 1,
+		"CREATE TABLE challenges (id TEXT PRIMARY KEY, challenge BLOB NOT NULL,"
+		"  purpose TEXT NOT NULL, expires_at INTEGER NOT NULL);" },
+	{ 1,
+		"CREATE TABLE sessions (id TEXT PRIMARY KEY,"
+		"  user_id TEXT NOT NULL REFERENCES users(id), workstation TEXT NOT NULL,"
+		"  token_hash BLOB NOT NULL UNIQUE, created_at INTEGER NOT NULL,"
+		"  last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+		"  ended_at INTEGER, end_reason TEXT);" },
+	{ 1, "CREATE INDEX sessions_user_ws ON sessions(user_id, workstation);" },
+	{ 1,
+		"CREATE TABLE patients (id TEXT PRIMARY KEY, mrn TEXT NOT NULL UNIQUE,"
+		"  display_name TEXT NOT NULL, birth_date TEXT NOT NULL, sex TEXT NOT NULL,"
+		"  flags TEXT NOT NULL DEFAULT '');" },
+	{ 1,
+		"CREATE TABLE encounters (id TEXT PRIMARY KEY,"
+		"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+		"  unit_id TEXT NOT NULL REFERENCES units(id), location TEXT NOT NULL,"
+		"  status TEXT NOT NULL CHECK (status IN ('in-progress','finished')),"
+		"  started_at INTEGER NOT NULL, ended_at INTEGER);" },
+	{ 1, "CREATE INDEX encounters_patient ON encounters(patient_id);" },
+	{ 1,
+		"CREATE TABLE care_team_members ("
+		"  encounter_id TEXT NOT NULL REFERENCES encounters(id),"
+		"  user_id TEXT NOT NULL REFERENCES users(id), role TEXT NOT NULL,"
+		"  PRIMARY KEY (encounter_id, user_id));" },
+	{ 1, "CREATE INDEX care_team_user ON care_team_members(user_id);" },
+	{ 1,
+		"CREATE TABLE chart_sections (id TEXT PRIMARY KEY,"
+		"  patient_id TEXT NOT NULL REFERENCES patients(id), position INTEGER NOT NULL,"
+		"  title TEXT NOT NULL,"
+		"  confidentiality TEXT NOT NULL CHECK (confidentiality IN ('N','R','V')),"
+		"  sensitivity TEXT NOT NULL DEFAULT '');" },
+	{ 1, "CREATE INDEX chart_sections_patient ON chart_sections(patient_id, position);" },
+	{ 1,
+		"CREATE TABLE chart_items (section_id TEXT NOT NULL REFERENCES chart_sections(id),"
+		"  position INTEGER NOT NULL, label TEXT NOT NULL, value TEXT NOT NULL, time TEXT,"
+		"  PRIMARY KEY (section_id, position));" },
+	{ 1,
+		"CREATE TABLE audit (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL,"
+		"  user_id TEXT NOT NULL, workstation TEXT NOT NULL, patient_id TEXT NOT NULL,"
+		"  sections TEXT NOT NULL, purpose TEXT NOT NULL, decision TEXT NOT NULL,"
+		"  rule TEXT NOT NULL, path TEXT NOT NULL, request_id TEXT NOT NULL,"
+		"  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);" },
+	{ 1, "CREATE INDEX audit_patient ON audit(patient_id);" },
+	/* Append-only in the engine too, not just by convention. */
+	{ 1,
+		"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+		"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;" },
+	{ 1,
+		"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+		"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;" },
+};
+
+static int
+current_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+	    NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+schema_migrate(sqlite3 *db)
+{
+	size_t i, n = sizeof(steps) / sizeof(steps[0]);
+	int version = 0, latest = steps[n - 1].version;
+	char *err = NULL;
+	char sql[96];
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (current_version(db, &version) != 0)
+		goto fail;
+	if (version > latest) {
+		fprintf(stderr, "chartgated: database schema %d is newer than this binary (%d)\n",
+		    version, latest);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (steps[i].version <= version)
+			continue;
+		if (sqlite3_exec(db, steps[i].sql, NULL, NULL, &err) != SQLITE_OK) {
+			fprintf(stderr, "chartgated: migration %d: %s\n", steps[i].version,
+			    err ? err : "?");
+			sqlite3_free(err);
+			goto fail;
+		}
+	}
+	if (version < latest) {
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_version VALUES (%d)", latest);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}

@@ -1,0 +1,423 @@
+/* libmicrohttpd front: routing, body limits, authentication of bearer tokens, JSON replies, request log. */
+#include "backend/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "backend/handlers.h"
+#include "backend/session.h"
+#include "backend/util.h"
+
+struct route {
+	const char *method;
+	const char *pattern;	/* '*' matches one path segment */
+	void (*fn)(struct req *);
+	int needs_session;
+};
+
+static const struct route routes[] = {
+	{ "GET", "/v1/health", h_health, 0 },
+	{ "POST", "/v1/auth/challenge", h_challenge, 0 },
+	{ "POST", "/v1/auth/sessions", h_session_create, 0 },
+	{ "DELETE", "/v1/auth/sessions/current", h_session_delete_current, 1 },
+	{ "GET", "/v1/me", h_me, 1 },
+	{ "GET", "/v1/worklist", h_worklist, 1 },
+	{ "GET", "/v1/patients/*/chart", h_chart, 1 },
+};
+
+/* Per-request state, from the first access-handler call to the completion callback. */
+struct ctx {
+	struct req r;
+	struct timespec start;
+	char *buf;
+	size_t len;
+	int too_large;
+	int queued;
+	unsigned status;
+};
+
+const char *
+req_header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+req_query(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void
+reply_json(struct req *r, unsigned status, json_t *body)
+{
+	json_decref(r->reply);
+	r->status = status;
+	r->reply = body;
+}
+
+void
+reply_error(struct req *r, unsigned status, const char *code, const char *message)
+{
+	reply_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
+}
+
+/* Match path against pattern; '*' segments are copied into r->params. */
+static int
+match(const char *pattern, const char *path, struct req *r)
+{
+	size_t np = 0;
+
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t n = strcspn(path, "/");
+
+			if (n == 0 || n >= sizeof(r->params[0]) || np >= REQ_PARAMS)
+				return 0;
+			memcpy(r->params[np], path, n);
+			r->params[np++][n] = '\0';
+			path += n;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+static int
+queue(struct MHD_Connection *conn, struct ctx *c)
+{
+	struct MHD_Response *resp;
+	char *text = NULL;
+	enum MHD_Result ret;
+
+	if (c->r.reply != NULL)
+		text = json_dumps(c->r.reply, JSON_COMPACT);
+	if (c->r.reply != NULL && text == NULL) {
+		c->r.status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		text = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}");
+	}
+	resp = MHD_create_response_from_buffer(text ? strlen(text) : 0, text,
+	    text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	if (text != NULL)
+		MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", c->r.request_id);
+	if (c->r.allow != NULL)
+		MHD_add_response_header(resp, "Allow", c->r.allow);
+	ret = MHD_queue_response(conn, c->r.status, resp);
+	MHD_destroy_response(resp);
+	c->queued = 1;
+	c->status = c->r.status;
+	return ret;
+}
+
+/* Resolve the bearer token into r->session and r->user; 0 when the caller is authenticated. */
+static int
+authenticate(struct req *r)
+{
+	const char *token = session_bearer(req_header(r, MHD_HTTP_HEADER_AUTHORIZATION));
+	const char *ws = req_header(r, "Workstation-Id");
+	const struct config *cfg = r->app->cfg;
+	unsigned char hash[32];
+	int64_t now = cg_now();
+	enum session_state st;
+
+	if (token == NULL) {
+		reply_error(r, 401, "unauthenticated", "sign in first");
+		return -1;
+	}
+	session_token_hash(token, hash);
+	if (store_session_by_token(r->app->store, hash, &r->session) != STORE_OK)
+		goto deny;
+	st = session_check(&r->session, now, cfg->session_idle);
+	if (st != SESSION_LIVE) {
+		store_session_end(r->app->store, r->session.id, now,
+		    st == SESSION_EXPIRED ? "expired" : "idle");
+		goto deny;
+	}
+	/* A token is bound to the cart it was issued on. */
+	if (ws != NULL && strcmp(ws, r->session.workstation) != 0) {
+		fprintf(stderr, "chartgated: %s: token of session %s used from workstation %s\n",
+		    r->request_id, r->session.id, ws);
+		goto deny;
+	}
+	if (store_user_get(r->app->store, r->session.user_id, &r->user) != STORE_OK ||
+	    r->user.disabled)
+		goto deny;
+	store_session_touch(r->app->store, r->session.id, now);
+	r->session.last_seen_at = now;
+	return 0;
+deny:
+	reply_error(r, 401, "unauthenticated", "session is not valid; tap in again");
+	return -1;
+}
+
+static void
+dispatch(struct ctx *c)
+{
+	struct req *r = &c->r;
+	char allow[64] = "";
+	size_t i;
+	json_error_t jerr;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!match(routes[i].pattern, r->path, r))
+			continue;
+		if (strcmp(routes[i].method, r->method) != 0) {
+			if (strlen(allow) + strlen(routes[i].method) + 3 < sizeof(allow)) {
+				if (allow[0] != '\0')
+					strcat(allow, ", ");
+				strcat(allow, routes[i].method);
+			}
+			continue;
+		}
+		if (strcmp(r->method, "POST") == 0) {
+			r->body = json_loadb(c->buf ? c->buf : "", c->len,
+			    JSON_REJECT_DUPLICATES, &jerr);
+			if (r->body == NULL || !json_is_object(r->body)) {
+				reply_error(r, 400, "bad_request", "body must be a JSON object");
+				return;
+			}
+		}
+		if (routes[i].needs_session && authenticate(r) != 0)
+			return;
+		routes[i].fn(r);
+		if (r->status == 0)
+			reply_error(r, 500, "internal", "internal error");
+		return;
+	}
+	if (allow[0] != '\0') {
+		r->allow = strdup(allow);
+		reply_error(r, 405, "method_not_allowed", "method not allowed on this path");
+		return;
+	}
+	reply_error(r, 404, "not_found", "no such resource");
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct ctx *c = *con_cls;
+	const char *cl;
+
+	(void)version;
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &c->start);
+		c->r.app = cls;
+		c->r.conn = conn;
+		c->r.method = method;
+		c->r.path = url;
+		{
+			char *id = cg_random_id("req-", 8);
+
+			snprintf(c->r.request_id, sizeof(c->r.request_id), "%s", id ? id : "req-?");
+			free(id);
+		}
+		*con_cls = c;
+		/* Refuse an announced oversize body before reading a byte of it. */
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > BODY_MAX) {
+			reply_error(&c->r, 413, "too_large", "request body exceeds 64 KiB");
+			return queue(conn, c);
+		}
+		return MHD_YES;
+	}
+	if (c->queued) {
+		*upload_data_size = 0;	/* discard what follows an early answer */
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		if (!c->too_large) {
+			if (c->len + *upload_data_size > BODY_MAX) {
+				c->too_large = 1;
+				free(c->buf);
+				c->buf = NULL;
+				c->len = 0;
+			} else {
+				char *nb = realloc(c->buf, c->len + *upload_data_size + 1);
+
+				if (nb == NULL)
+					return MHD_NO;
+				memcpy(nb + c->len, upload_data, *upload_data_size);
+				c->buf = nb;
+				c->len += *upload_data_size;
+				c->buf[c->len] = '\0';
+			}
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (c->too_large)
+		reply_error(&c->r, 413, "too_large", "request body exceeds 64 KiB");
+	else
+		dispatch(c);
+	return queue(conn, c);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct ctx *c = *con_cls;
+	struct timespec end;
+	long ms;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (c == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (end.tv_sec - c->start.tv_sec) * 1000 + (end.tv_nsec - c->start.tv_nsec) / 1000000;
+	/* Method, path (never the query string), status, latency, id: no bodies, no tokens. */
+	fprintf(stderr, "%s %s %u %ldms %s\n", c->r.method, c->r.path, c->queued ? c->status : 0,
+	    ms, c->r.request_id);
+	json_decref(c->r.body);
+	json_decref(c->r.reply);
+	free((char *)c->r.allow);
+	free(c->buf);
+	free(c);
+	*con_cls = NULL;
+}
+
+/* Split "HOST:PORT" / "[HOST]:PORT" and fill a socket address. */
+static int
+parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl, int *v6,
+    char *why, size_t why_len)
+{
+	char host[64];
+	const char *colon, *h = listen;
+	size_t hl;
+	char *end;
+	unsigned long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (*h == '[') {
+		const char *rb = strchr(h, ']');
+
+		if (rb == NULL || rb[1] != ':')
+			goto bad;
+		h++;
+		hl = (size_t)(rb - h);
+		colon = rb + 1;
+	} else {
+		if ((colon = strrchr(h, ':')) == NULL)
+			goto bad;
+		hl = (size_t)(colon - h);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		goto bad;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port == 0 || port > 65535)
+		goto bad;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*sl = sizeof(*sin);
+		*v6 = 0;
+		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127) {
+			snprintf(why, why_len, "%s is not a loopback address; plain HTTP is only "
+			    "served on 127.0.0.0/8 or ::1 (TLS is not available yet)", host);
+			return -1;
+		}
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(*sin6);
+		*v6 = 1;
+		if (!IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr)) {
+			snprintf(why, why_len, "%s is not a loopback address; plain HTTP is only "
+			    "served on 127.0.0.0/8 or ::1 (TLS is not available yet)", host);
+			return -1;
+		}
+		return 0;
+	}
+bad:
+	snprintf(why, why_len, "--listen wants ADDRESS:PORT with a numeric address, "
+	    "e.g. 127.0.0.1:8443 or [::1]:8443, not '%s'", listen);
+	return -1;
+}
+
+int
+server_check_listen(const char *listen, char *why, size_t why_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int v6;
+
+	return parse_listen(listen, &ss, &sl, &v6, why, why_len);
+}
+
+int
+server_run(struct app *app, const char *listen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct MHD_Daemon *d;
+	sigset_t set;
+	char why[256];
+	int v6, sig = 0;
+	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+
+	if (parse_listen(listen, &ss, &sl, &v6, why, sizeof(why)) != 0) {
+		fprintf(stderr, "chartgated: %s\n", why);
+		return 2;
+	}
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	/* Block the stop signals before MHD starts its threads, so they inherit
+	 * the mask and only sigwait below ever sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)8,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "chartgated: cannot listen on %s\n", listen);
+		return 1;
+	}
+	(void)sl;
+	fprintf(stderr, "chartgated %s: serving %s on http://%s (rp id %s)\n", CHARTGATED_VERSION,
+	    app->cfg->db_path, listen, app->cfg->rp_id);
+	while (sigwait(&set, &sig) != 0)
+		;
+	fprintf(stderr, "chartgated: signal %d, stopping\n", sig);
+	MHD_stop_daemon(d);
+	return 0;
+}

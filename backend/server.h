@@ -1,0 +1,62 @@
+/* The HTTP layer: configuration, the request handed to handlers, and reply helpers. */
+#ifndef CHARTGATED_SERVER_H
+#define CHARTGATED_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "backend/store.h"
+
+#define CHARTGATED_VERSION "0.1.0"
+#define BODY_MAX (64 * 1024)
+
+struct config {
+	const char *db_path;
+	const char *listen;		/* as given, for messages */
+	const char *rp_id;
+	int64_t challenge_ttl;		/* seconds a login challenge stays usable */
+	int64_t session_idle;		/* seconds of inactivity that end a session */
+	int64_t session_max;		/* absolute session lifetime */
+};
+
+struct app {
+	struct store *store;
+	const struct config *cfg;
+};
+
+#define REQ_PARAMS 2
+
+/* One request as a handler sees it: no libmicrohttpd types leak past server.c. */
+struct req {
+	struct app *app;
+	void *conn;			/* opaque; use req_header/req_query */
+	const char *method;
+	const char *path;
+	char request_id[40];
+	json_t *body;			/* parsed JSON object of a POST, else NULL */
+	char params[REQ_PARAMS][128];	/* the '*' segments of the route, in order */
+	/* Set before the handler runs on routes that need a session. */
+	struct session session;
+	struct user user;
+	/* The reply the handler chose. */
+	unsigned status;
+	json_t *reply;			/* NULL: empty body (204) */
+	const char *allow;		/* Allow header of a 405 */
+};
+
+const char *req_header(const struct req *, const char *name);
+const char *req_query(const struct req *, const char *name);
+
+/* Reply with body (reference stolen) / with the error envelope. */
+void reply_json(struct req *, unsigned status, json_t *body);
+void reply_error(struct req *, unsigned status, const char *code, const char *message);
+
+/* Parse "127.0.0.1:PORT" or "[::1]:PORT"; refuses non-loopback addresses with a message. */
+int server_check_listen(const char *listen, char *why, size_t why_len);
+
+/* Serve until SIGTERM or SIGINT; 0 on a clean stop. */
+int server_run(struct app *, const char *listen);
+
+#endif
