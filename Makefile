@@ -122,7 +122,7 @@ demo: deps all
 # Install the Debian packages this tree needs that are not there yet.
 DEB_PKGS = pkg-config make gcc libncurses-dev libcurl4-openssl-dev libjansson-dev \
 	libssl-dev libfido2-dev libcbor-dev libmicrohttpd-dev libsqlite3-dev \
-	tmux valgrind sqlite3 openssl
+	tmux valgrind sqlite3 openssl curl jq
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \

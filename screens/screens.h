@@ -1,0 +1,15 @@
+/* Every screen of the client, each a const struct screen in its own file. */
+#ifndef CHARTGATE_SCREENS_H
+#define CHARTGATE_SCREENS_H
+
+#include "tui/screen.h"
+
+extern const struct screen screen_lock;
+extern const struct screen screen_worklist;
+extern const struct screen screen_purpose;
+extern const struct screen screen_chart;
+
+/* All screens, for the help overlay and tests. NULL-terminated. */
+extern const struct screen *const screen_table[];
+
+#endif

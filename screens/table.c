@@ -1,0 +1,12 @@
+/* The list of every screen. */
+#include "screens/screens.h"
+
+#include <stddef.h>
+
+const struct screen *const screen_table[] = {
+	&screen_lock,
+	&screen_worklist,
+	&screen_purpose,
+	&screen_chart,
+	NULL,
+};

@@ -1,0 +1,110 @@
+/* Worklist: the patients on the clinician's care teams with an active encounter. */
+#include <curses.h>
+#include <stdio.h>
+
+#include "screens/screens.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/listview.h"
+
+#define HEADER_ROWS 2
+
+static void
+worklist_enter(struct app *app)
+{
+	app_fetch_worklist(app);
+}
+
+static void
+draw_row(int y, int cols, enum color_role role, const struct net_patient_row *p)
+{
+	int name_w = cols - 48 > 16 ? cols - 48 : 16;
+
+	draw_line(y, 0, cols, role, "");
+	draw_text(y, 1, name_w, role, p->display_name);
+	draw_text(y, name_w + 2, 12, role, p->mrn);
+	draw_text(y, name_w + 15, 10, role, p->birth_date);
+	draw_text(y, name_w + 27, 8, role, p->location ? p->location : "");
+	draw_text(y, name_w + 36, cols - name_w - 36, role, p->encounter_status);
+}
+
+static void
+worklist_draw(struct app *app, int top, int rows, int cols)
+{
+	const struct net_worklist *wl = app->data.worklist;
+	struct nav *nav = app_nav(app);
+	struct listview lv;
+	int i, visible = rows - HEADER_ROWS, name_w = cols - 48 > 16 ? cols - 48 : 16;
+
+	if (wl == NULL) {
+		draw_text(top + 1, 1, cols - 2, app->data.error[0] ? ROLE_ERROR : ROLE_DIM,
+		    app->data.error[0] ? app->data.error : "Loading your worklist…");
+		return;
+	}
+	draw_textf(top, 1, cols - 2, ROLE_TITLE, "My patients (%zu)", wl->n_patients);
+	draw_line(top + 1, 0, cols, ROLE_DIM, "");
+	draw_text(top + 1, 1, name_w, ROLE_DIM, "Name");
+	draw_text(top + 1, name_w + 2, 12, ROLE_DIM, "MRN");
+	draw_text(top + 1, name_w + 15, 10, ROLE_DIM, "Born");
+	draw_text(top + 1, name_w + 27, 8, ROLE_DIM, "Location");
+	draw_text(top + 1, name_w + 36, cols - name_w - 36, ROLE_DIM, "Encounter");
+	if (wl->n_patients == 0) {
+		draw_text(top + 3, 1, cols - 2, ROLE_DIM,
+		    "No patients on your care teams right now.");
+		return;
+	}
+	lv = (struct listview){ nav->cursor, nav->scroll };
+	listview_clamp(&lv, (int)wl->n_patients, visible);
+	nav->cursor = lv.cursor;
+	nav->scroll = lv.scroll;
+	for (i = 0; i < visible && lv.scroll + i < (int)wl->n_patients; i++) {
+		int idx = lv.scroll + i;
+		draw_row(top + HEADER_ROWS + i, cols,
+		    idx == lv.cursor ? ROLE_SELECTION : ROLE_NORMAL, &wl->patients[idx]);
+		if (idx == lv.cursor)	/* a marker too: selection is not told by colour alone */
+			draw_text(top + HEADER_ROWS + i, 0, 1, ROLE_SELECTION, ">");
+	}
+}
+
+static int
+worklist_key(struct app *app, int key)
+{
+	const struct net_worklist *wl = app->data.worklist;
+	struct nav *nav = app_nav(app);
+	struct listview lv = { nav->cursor, nav->scroll };
+	int n = wl ? (int)wl->n_patients : 0;
+
+	if (key == 'r') {
+		app_fetch_worklist(app);
+		return 1;
+	}
+	if (wl == NULL)
+		return 0;
+	if (listview_key(&lv, key, n, LINES - 3 - HEADER_ROWS)) {
+		nav->cursor = lv.cursor;
+		nav->scroll = lv.scroll;
+		return 1;
+	}
+	if ((key == KEY_ENTER || key == '\r' || key == '\n' || key == KEY_RIGHT || key == 'l') &&
+	    n > 0) {
+		app_push(app, &screen_purpose, wl->patients[nav->cursor].id, NULL);
+		app_nav(app)->cursor = -1;	/* let the purpose screen place its default */
+		return 1;
+	}
+	return 0;
+}
+
+static const struct hint worklist_hints[] = {
+	{ "↑↓", "Move" },
+	{ "Enter", "Open chart" },
+	{ "r", "Refresh" },
+	{ NULL, NULL },
+};
+
+const struct screen screen_worklist = {
+	.name = "worklist",
+	.enter = worklist_enter,
+	.draw = worklist_draw,
+	.key = worklist_key,
+	.hints = worklist_hints,
+};

@@ -1,0 +1,132 @@
+/* The session switcher: up to eight clinicians share a cart; one is active,
+ * the others suspended with only their navigation state and token kept. */
+#include "tui/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/screens.h"
+#include "tui/loop.h"
+
+static void
+join_roles(const struct net_user *u, char *out, size_t outsz)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < u->n_roles && n < outsz; i++)
+		n += (size_t)snprintf(out + n, outsz - n, "%s%s", i ? "," : "", u->roles[i]);
+}
+
+static int
+find_slot(struct app *app, const char *user_id)
+{
+	int i;
+
+	for (i = 0; i < APP_MAX_SESSIONS; i++)
+		if (app->sessions[i].used && strcmp(app->sessions[i].user_id, user_id) == 0)
+			return i;
+	return -1;
+}
+
+static void
+slot_clear(struct clin_session *s)
+{
+	secret_wipe(&s->token);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A free slot, or the least recently used suspended one (its clinician
+ * simply starts fresh next time: the server's copy expires on its own). */
+static int
+take_slot(struct app *app)
+{
+	int i, lru = -1;
+
+	for (i = 0; i < APP_MAX_SESSIONS; i++) {
+		if (!app->sessions[i].used)
+			return i;
+		if (i != app->active && (lru < 0 ||
+		    app->sessions[i].last_used_ms < app->sessions[lru].last_used_ms))
+			lru = i;
+	}
+	slot_clear(&app->sessions[lru]);
+	return lru;
+}
+
+void
+app_session_suspend(struct app *app)
+{
+	struct clin_session *s = app_session(app);
+
+	if (s != NULL)
+		s->last_used_ms = loop_now_ms();
+	app_data_wipe(app);
+	app->active = -1;
+	app->dirty = 1;
+}
+
+void
+app_session_open(struct app *app, struct net_session *res)
+{
+	int slot = find_slot(app, res->user.id);
+	struct clin_session *s;
+
+	/* The active clinician tapping again means "I am done here": tap-out. */
+	if (slot >= 0 && slot == app->active) {
+		secret_set(&app->sessions[slot].token, res->token, res->token_len);
+		app_session_suspend(app);
+		app_message(app, ROLE_STATUS, "Signed out of the screen. Tap to resume.");
+		return;
+	}
+	if (app->active >= 0)
+		app_session_suspend(app);	/* tap-over: the other clinician's data goes now */
+	if (slot >= 0 && (!res->resumed ||
+	    strcmp(app->sessions[slot].session_id, res->session_id) != 0))
+		slot_clear(&app->sessions[slot]);	/* the server's session expired: start fresh */
+	if (slot < 0 || !app->sessions[slot].used) {
+		slot = slot < 0 ? take_slot(app) : slot;
+		s = &app->sessions[slot];
+		s->used = 1;
+		snprintf(s->user_id, sizeof(s->user_id), "%s", res->user.id);
+		snprintf(s->session_id, sizeof(s->session_id), "%s", res->session_id);
+		s->stack[0] = (struct nav){ .screen = &screen_worklist };
+		s->depth = 1;
+	}
+	s = &app->sessions[slot];
+	snprintf(s->display_name, sizeof(s->display_name), "%s", res->user.display_name);
+	join_roles(&res->user, s->roles, sizeof(s->roles));
+	if (secret_set(&s->token, res->token, res->token_len) != 0) {
+		slot_clear(s);
+		app_message(app, ROLE_ERROR, "Out of memory");
+		return;
+	}
+	s->last_used_ms = loop_now_ms();
+	app->active = slot;
+	app->gen++;
+	app_fetch_me(app);
+	if (s->stack[s->depth - 1].screen->enter)
+		s->stack[s->depth - 1].screen->enter(app);
+	app->dirty = 1;
+}
+
+void
+app_sessions_wipe_active(struct app *app)
+{
+	int slot = app->active;
+
+	app_session_suspend(app);
+	if (slot >= 0)
+		slot_clear(&app->sessions[slot]);
+}
+
+void
+app_sessions_wipe(struct app *app)
+{
+	int i;
+
+	app_data_wipe(app);
+	app->active = -1;
+	for (i = 0; i < APP_MAX_SESSIONS; i++)
+		slot_clear(&app->sessions[i]);
+}

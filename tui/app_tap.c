@@ -1,0 +1,173 @@
+/* A tap: login challenge from chartgated, an assertion from the authenticator
+ * on the worker thread, then chartgated verifies it and answers a session. */
+#include "tui/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/assert.h"
+#include "auth/error.h"
+#include "auth/softkey.h"
+#include "auth/worker.h"
+
+#define TAP_TIMEOUT_MS 30000
+
+static const char badge_keys[] = "1234567890abcdefghijklmnopqrstuvwxyz";
+
+int
+app_badge_for_key(const struct app *app, int ch)
+{
+	const char *p;
+	size_t n;
+
+	if (app->softkey == NULL || ch <= 0 || ch > 127 ||
+	    (p = strchr(badge_keys, ch)) == NULL)
+		return -1;
+	n = softkey_count(app->softkey);
+	return (size_t)(p - badge_keys) < n ? (int)(p - badge_keys) : -1;
+}
+
+char
+app_badge_key(int index)
+{
+	return index >= 0 && index < (int)sizeof(badge_keys) - 1 ? badge_keys[index] : '?';
+}
+
+static void
+tap_end(struct app *app)
+{
+	app->tap = TAP_IDLE;
+	app->tap_req = 0;
+	app->tap_challenge_id[0] = '\0';
+	if (!app_busy(app))
+		app->busy_since_ms = 0;
+	app->dirty = 1;
+}
+
+static void
+tap_failed(struct app *app, const char *what, const char *why)
+{
+	tap_end(app);
+	app_message(app, ROLE_ERROR, "%s: %s", what, why);
+}
+
+static void
+on_session(struct net_session *res, const struct api_error *err, void *arg)
+{
+	struct app *app = arg;
+
+	app->tap_req = 0;
+	if (err != NULL) {
+		tap_failed(app, "Sign-in refused",
+		    err->kind == API_ERROR_HTTP && err->status == 401 ?
+		    "this badge was not accepted. Try again or see the helpdesk." : err->message);
+		return;
+	}
+	tap_end(app);
+	app_session_open(app, res);
+	net_session_free(&res);
+}
+
+static void
+on_challenge(struct net_challenge *res, const struct api_error *err, void *arg)
+{
+	struct app *app = arg;
+	char origin[APP_ID_MAX + 16];
+	struct auth_job job;
+
+	app->tap_req = 0;
+	if (err != NULL) {
+		tap_failed(app, "Cannot sign in", err->message);
+		return;
+	}
+	snprintf(app->tap_challenge_id, sizeof(app->tap_challenge_id), "%s", res->challenge_id);
+	snprintf(origin, sizeof(origin), "chartgate:%s", app->cfg.workstation);
+	memset(&job, 0, sizeof(job));
+	job.sk = app->softkey;
+	job.badge = app->tap_badge;
+	job.rp_id = res->rp_id;
+	job.challenge = res->challenge;
+	job.origin = origin;
+	job.pin = NULL;
+	job.timeout_ms = TAP_TIMEOUT_MS;
+	if (auth_worker_start(app->auth, &job) != 0) {
+		net_challenge_free(&res);
+		tap_failed(app, "Cannot sign in", "the authenticator is busy");
+		return;
+	}
+	net_challenge_free(&res);
+	app->tap = TAP_ASSERT;
+	if (app->softkey == NULL)
+		app_message(app, ROLE_STATUS, "Touch your security key…");
+}
+
+void
+app_tap(struct app *app, int badge)
+{
+	int rc;
+
+	if (app->tap != TAP_IDLE)
+		return;		/* one tap at a time; the reader is busy */
+	app->tap_badge = badge;
+	rc = api_challenge(app->http, "login", NULL, on_challenge, app, &app->tap_req);
+	if (rc != API_OK) {
+		app_message(app, ROLE_ERROR, "Cannot sign in: %s", api_strerror(rc));
+		return;
+	}
+	app->tap = TAP_CHALLENGE;
+	if (app->busy_since_ms == 0)
+		app->busy_since_ms = loop_now_ms();
+	app->dirty = 1;
+}
+
+void
+app_tap_done(struct app *app)
+{
+	struct auth_result res;
+	struct api_assertion a;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if (auth_worker_finish(app->auth, &res) != 0)
+		return;		/* a stale wake-up */
+	if (app->tap != TAP_ASSERT) {
+		auth_assertion_clear(&res.assertion);
+		return;
+	}
+	if (res.err != AUTH_OK) {
+		auth_assertion_clear(&res.assertion);
+		tap_failed(app, "Tap not read", auth_strerror(res.err));
+		return;
+	}
+	a.credential_id = res.assertion.credential_id;
+	a.client_data_json = res.assertion.client_data_json;
+	a.authenticator_data = res.assertion.authenticator_data;
+	a.signature = res.assertion.signature;
+	a.user_handle = res.assertion.user_handle;
+	rc = api_session_create(app->http, app->tap_challenge_id, &a, on_session, app,
+	    &app->tap_req);
+	auth_assertion_clear(&res.assertion);
+	if (rc != API_OK) {
+		tap_failed(app, "Cannot sign in", api_strerror(rc));
+		return;
+	}
+	app->tap = TAP_SESSION;
+}
+
+void
+app_tap_cancel(struct app *app)
+{
+	switch (app->tap) {
+	case TAP_CHALLENGE:
+	case TAP_SESSION:
+		api_cancel(app->http, app->tap_req);
+		break;
+	case TAP_ASSERT:
+		auth_worker_cancel(app->auth);
+		break;
+	case TAP_IDLE:
+		return;
+	}
+	tap_end(app);
+	app_message(app, ROLE_STATUS, "Tap cancelled");
+}
