@@ -24,14 +24,14 @@ auth_assertion_clear(struct auth_assertion *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static char *
-client_data(const char *challenge, const char *origin)
+char *
+auth_client_data_json(const char *type, const char *challenge, const char *origin)
 {
 	json_t *o;
 	char *s;
 
 	/* member order matters to nobody but a human reader; keep the WebAuthn order */
-	if ((o = json_pack("{s:s, s:s, s:s}", "type", "webauthn.get", "challenge", challenge,
+	if ((o = json_pack("{s:s, s:s, s:s}", "type", type, "challenge", challenge,
 	    "origin", origin)) == NULL)
 		return NULL;
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -79,7 +79,7 @@ auth_get_assertion(fido_dev_t *dev, const char *rp_id, const char *challenge_b64
 		goto fail;
 	}
 	r = AUTH_E_NOMEM;
-	if ((cdj = client_data(challenge_b64url, origin)) == NULL || (a = fido_assert_new()) == NULL)
+	if ((cdj = auth_client_data_json("webauthn.get", challenge_b64url, origin)) == NULL || (a = fido_assert_new()) == NULL)
 		goto fail;
 	r = AUTH_E_ARG;
 	if (fido_assert_set_rp(a, rp_id) != FIDO_OK ||

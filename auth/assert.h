@@ -39,4 +39,8 @@ int auth_assertion_has_uv(const struct auth_assertion *a);
 
 void auth_assertion_clear(struct auth_assertion *a);
 
+/* WebAuthn-shaped client data: {"type","challenge","origin"}, compact.
+ * type: "webauthn.get" or "webauthn.create". Heap string, NULL on failure. */
+char *auth_client_data_json(const char *type, const char *challenge, const char *origin);
+
 #endif

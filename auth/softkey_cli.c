@@ -199,20 +199,6 @@ out:
 }
 
 static char *
-create_client_data(const char *challenge, const char *origin)
-{
-	json_t *o;
-	char *s;
-
-	if ((o = json_pack("{s:s, s:s, s:s}", "type", "webauthn.create", "challenge", challenge,
-	    "origin", origin)) == NULL)
-		return NULL;
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	return s;
-}
-
-static char *
 uuid_of(const unsigned char *a, size_t n)
 {
 	char *s;
@@ -303,7 +289,7 @@ cmd_enrol(const char *path, int argc, char **argv)
 		goto out;
 	}
 	if (softkey_set_enrol_roles(sk, o.roles) != SOFTKEY_OK ||
-	    (cdj = create_client_data(o.challenge != NULL ? o.challenge : chal,
+	    (cdj = auth_client_data_json("webauthn.create", o.challenge != NULL ? o.challenge : chal,
 	    o.origin != NULL ? o.origin : "chartgate:softkey")) == NULL || (cred = fido_cred_new()) == NULL) {
 		r = fail(EXIT_RUNTIME, "out of memory");
 		goto out;
