@@ -64,6 +64,7 @@ struct app_config {
 	const char *workstation;
 	const char *softkey_path;	/* NULL: hardware authenticators */
 	const char *theme_path;
+	int idle_lock_s;		/* lock after this long without a key (default 120) */
 };
 
 struct app {
