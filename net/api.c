@@ -12,7 +12,8 @@
 #define MAX_ARG		4096	/* any single string argument */
 #define MAX_PATH	2048
 
-enum call_kind { K_HEALTH, K_CHALLENGE, K_SESSION, K_ME, K_DONE, K_WORKLIST, K_CHART };
+enum call_kind { K_HEALTH, K_CHALLENGE, K_SESSION, K_ME, K_DONE, K_WORKLIST, K_CHART,
+	K_SEARCH, K_STEP_UP, K_GRANT };
 
 /* What one request needs to find its way back: freed by http's arg_free. */
 struct call {
@@ -25,6 +26,8 @@ struct call {
 		api_done_fn done;
 		api_worklist_fn worklist;
 		api_chart_fn chart;
+		api_step_up_fn step_up;
+		api_grant_fn grant;
 	} cb;
 	void *arg;
 };
@@ -167,8 +170,11 @@ deliver_error(struct call *c, const struct api_error *e)
 	case K_SESSION:		c->cb.session(NULL, e, c->arg); break;
 	case K_ME:		c->cb.me(NULL, e, c->arg); break;
 	case K_DONE:		c->cb.done(e, c->arg); break;
-	case K_WORKLIST:	c->cb.worklist(NULL, e, c->arg); break;
+	case K_WORKLIST:
+	case K_SEARCH:		c->cb.worklist(NULL, e, c->arg); break;
 	case K_CHART:		c->cb.chart(NULL, e, c->arg); break;
+	case K_STEP_UP:		c->cb.step_up(NULL, e, c->arg); break;
+	case K_GRANT:		c->cb.grant(NULL, e, c->arg); break;
 	}
 }
 
@@ -224,6 +230,27 @@ deliver_ok(struct call *c, const struct http_reply *r, struct api_error *e)
 
 		if ((rc = net_decode_chart(r->body, r->body_len, &v, err, sizeof err)) == 0)
 			c->cb.chart(v, NULL, c->arg);
+		break;
+	}
+	case K_SEARCH: {
+		struct net_worklist *v;
+
+		if ((rc = net_decode_search(r->body, r->body_len, &v, err, sizeof err)) == 0)
+			c->cb.worklist(v, NULL, c->arg);
+		break;
+	}
+	case K_STEP_UP: {
+		struct net_step_up *v;
+
+		if ((rc = net_decode_step_up(r->body, r->body_len, &v, err, sizeof err)) == 0)
+			c->cb.step_up(v, NULL, c->arg);
+		break;
+	}
+	case K_GRANT: {
+		struct net_grant *v;
+
+		if ((rc = net_decode_grant(r->body, r->body_len, &v, err, sizeof err)) == 0)
+			c->cb.grant(v, NULL, c->arg);
 		break;
 	}
 	}
@@ -310,15 +337,15 @@ send_call(struct http *h, const struct call *tmpl, const char *method, const cha
 
 /* Serialises obj compactly, sends it, and wipes the text (it may hold an assertion). */
 static int
-send_json(struct http *h, const struct call *tmpl, const char *path, json_t *obj,
-    unsigned *req_id)
+send_json(struct http *h, const struct call *tmpl, const char *path, const char *token,
+    json_t *obj, unsigned *req_id)
 {
 	char *body;
 	int rc;
 
 	if ((body = json_dumps(obj, JSON_COMPACT)) == NULL)
 		return API_ERR_NOMEM;
-	rc = send_call(h, tmpl, "POST", path, NULL, body, req_id);
+	rc = send_call(h, tmpl, "POST", path, token, body, req_id);
 	OPENSSL_cleanse(body, strlen(body));
 	free(body);
 	return rc;
@@ -348,14 +375,14 @@ api_health(struct http *h, api_health_fn cb, void *arg, unsigned *req_id)
 }
 
 int
-api_challenge(struct http *h, const char *purpose, const char *patient_id,
-    api_challenge_fn cb, void *arg, unsigned *req_id)
+api_challenge(struct http *h, const char *token, const char *purpose,
+    const char *patient_id, api_challenge_fn cb, void *arg, unsigned *req_id)
 {
 	struct call c = { .kind = K_CHALLENGE, .cb.challenge = cb, .arg = arg };
 	json_t *o = NULL;
 	int rc;
 
-	if (h == NULL || cb == NULL || !arg_ok(purpose) ||
+	if (h == NULL || cb == NULL || !arg_ok(purpose) || (token != NULL && !arg_ok(token)) ||
 	    (patient_id != NULL && !arg_ok(patient_id)))
 		return API_ERR_ARG;
 	if ((o = json_object()) == NULL)
@@ -364,10 +391,41 @@ api_challenge(struct http *h, const char *purpose, const char *patient_id,
 		goto fail;
 	if (patient_id && (rc = put_str(o, "patient_id", patient_id)) != API_OK)
 		goto fail;
-	rc = send_json(h, &c, "/v1/auth/challenge", o, req_id);
+	rc = send_json(h, &c, "/v1/auth/challenge", token, o, req_id);
 fail:
 	json_decref(o);
 	return rc;
+}
+
+static int
+assertion_ok(const char *challenge_id, const struct api_assertion *a)
+{
+	return a != NULL && arg_ok(challenge_id) &&
+	    arg_ok(a->credential_id) && arg_ok(a->client_data_json) &&
+	    arg_ok(a->authenticator_data) && arg_ok(a->signature) &&
+	    (a->user_handle == NULL || a->user_handle[0] == '\0' || arg_ok(a->user_handle));
+}
+
+/* A fresh object holding challenge_id and the assertion's fields; NULL on failure. */
+static json_t *
+assertion_body(const char *challenge_id, const struct api_assertion *a, int *rc)
+{
+	json_t *o = json_object();
+
+	*rc = API_ERR_NOMEM;
+	if (o == NULL)
+		return NULL;
+	if ((*rc = put_str(o, "challenge_id", challenge_id)) != API_OK ||
+	    (*rc = put_str(o, "credential_id", a->credential_id)) != API_OK ||
+	    (*rc = put_str(o, "client_data_json", a->client_data_json)) != API_OK ||
+	    (*rc = put_str(o, "authenticator_data", a->authenticator_data)) != API_OK ||
+	    (*rc = put_str(o, "signature", a->signature)) != API_OK ||
+	    (a->user_handle && a->user_handle[0] &&
+	    (*rc = put_str(o, "user_handle", a->user_handle)) != API_OK)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 int
@@ -375,29 +433,73 @@ api_session_create(struct http *h, const char *challenge_id,
     const struct api_assertion *a, api_session_fn cb, void *arg, unsigned *req_id)
 {
 	struct call c = { .kind = K_SESSION, .cb.session = cb, .arg = arg };
-	json_t *o = NULL;
+	json_t *o;
 	int rc;
 
-	if (h == NULL || cb == NULL || a == NULL || !arg_ok(challenge_id) ||
-	    !arg_ok(a->credential_id) || !arg_ok(a->client_data_json) ||
-	    !arg_ok(a->authenticator_data) || !arg_ok(a->signature) ||
-	    (a->user_handle && a->user_handle[0] && !arg_ok(a->user_handle)))
+	if (h == NULL || cb == NULL || !assertion_ok(challenge_id, a))
 		return API_ERR_ARG;
-	if ((o = json_object()) == NULL)
-		return API_ERR_NOMEM;
-	if ((rc = put_str(o, "challenge_id", challenge_id)) != API_OK ||
-	    (rc = put_str(o, "credential_id", a->credential_id)) != API_OK ||
-	    (rc = put_str(o, "client_data_json", a->client_data_json)) != API_OK ||
-	    (rc = put_str(o, "authenticator_data", a->authenticator_data)) != API_OK ||
-	    (rc = put_str(o, "signature", a->signature)) != API_OK)
-		goto fail;
-	if (a->user_handle && a->user_handle[0] &&
-	    (rc = put_str(o, "user_handle", a->user_handle)) != API_OK)
-		goto fail;
-	rc = send_json(h, &c, "/v1/auth/sessions", o, req_id);
-fail:
+	if ((o = assertion_body(challenge_id, a, &rc)) == NULL)
+		return rc;
+	rc = send_json(h, &c, "/v1/auth/sessions", NULL, o, req_id);
 	json_decref(o);
 	return rc;
+}
+
+int
+api_step_up(struct http *h, const char *token, const char *challenge_id,
+    const struct api_assertion *a, api_step_up_fn cb, void *arg, unsigned *req_id)
+{
+	struct call c = { .kind = K_STEP_UP, .cb.step_up = cb, .arg = arg };
+	json_t *o;
+	int rc;
+
+	if (h == NULL || cb == NULL || !arg_ok(token) || !assertion_ok(challenge_id, a))
+		return API_ERR_ARG;
+	if ((o = assertion_body(challenge_id, a, &rc)) == NULL)
+		return rc;
+	rc = send_json(h, &c, "/v1/auth/step-up", token, o, req_id);
+	json_decref(o);
+	return rc;
+}
+
+int
+api_break_glass(struct http *h, const char *token, const char *patient_id,
+    const char *reason_code, const char *justification, const char *challenge_id,
+    const struct api_assertion *a, api_grant_fn cb, void *arg, unsigned *req_id)
+{
+	struct call c = { .kind = K_GRANT, .cb.grant = cb, .arg = arg };
+	char path[MAX_PATH], id[MAX_PATH / 2];
+	json_t *o;
+	int rc;
+
+	if (h == NULL || cb == NULL || !arg_ok(token) || !arg_ok(patient_id) ||
+	    !arg_ok(reason_code) || !arg_ok(justification) || !assertion_ok(challenge_id, a))
+		return API_ERR_ARG;
+	if (api_pct_encode(patient_id, id, sizeof id) < 0)
+		return API_ERR_ARG;
+	snprintf(path, sizeof path, "/v1/patients/%s/break-glass", id);
+	if ((o = assertion_body(challenge_id, a, &rc)) == NULL)
+		return rc;
+	if ((rc = put_str(o, "reason_code", reason_code)) == API_OK &&
+	    (rc = put_str(o, "justification", justification)) == API_OK)
+		rc = send_json(h, &c, path, token, o, req_id);
+	json_decref(o);
+	return rc;
+}
+
+int
+api_search(struct http *h, const char *token, const char *query,
+    api_worklist_fn cb, void *arg, unsigned *req_id)
+{
+	struct call c = { .kind = K_SEARCH, .cb.worklist = cb, .arg = arg };
+	char path[MAX_PATH], q[MAX_PATH - 32];
+
+	if (h == NULL || cb == NULL || !arg_ok(token) || !arg_ok(query))
+		return API_ERR_ARG;
+	if (api_pct_encode(query, q, sizeof q) < 0)
+		return API_ERR_ARG;
+	snprintf(path, sizeof path, "/v1/patients?q=%s", q);
+	return send_call(h, &c, "GET", path, token, NULL, req_id);
 }
 
 int

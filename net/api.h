@@ -54,15 +54,18 @@ typedef void (*api_session_fn)(struct net_session *res, const struct api_error *
 typedef void (*api_me_fn)(struct net_me *res, const struct api_error *err, void *arg);
 typedef void (*api_worklist_fn)(struct net_worklist *res, const struct api_error *err, void *arg);
 typedef void (*api_chart_fn)(struct net_chart *res, const struct api_error *err, void *arg);
+typedef void (*api_step_up_fn)(struct net_step_up *res, const struct api_error *err, void *arg);
+typedef void (*api_grant_fn)(struct net_grant *res, const struct api_error *err, void *arg);
 /* For calls without a body in the answer (204): err == NULL means success. */
 typedef void (*api_done_fn)(const struct api_error *err, void *arg);
 
 /* Every call returns enum api_err and, when req_id is not NULL, the request
  * id for api_cancel. The deadline is the http's default timeout. */
 int api_health(struct http *h, api_health_fn cb, void *arg, unsigned *req_id);
-/* purpose: "login" | "step_up" | "enrol"; patient_id may be NULL. */
-int api_challenge(struct http *h, const char *purpose, const char *patient_id,
-    api_challenge_fn cb, void *arg, unsigned *req_id);
+/* purpose: "login" | "step_up" | "enrol"; patient_id may be NULL. token:
+ * NULL for a login challenge, the session's for a step-up. */
+int api_challenge(struct http *h, const char *token, const char *purpose,
+    const char *patient_id, api_challenge_fn cb, void *arg, unsigned *req_id);
 int api_session_create(struct http *h, const char *challenge_id,
     const struct api_assertion *a, api_session_fn cb, void *arg, unsigned *req_id);
 int api_me(struct http *h, const char *token, api_me_fn cb, void *arg, unsigned *req_id);
@@ -74,6 +77,17 @@ int api_worklist(struct http *h, const char *token, const char *cursor, int limi
 /* purpose: a v3 ActReason code ("TREAT"); NULL asks without (the server answers 428). */
 int api_chart(struct http *h, const char *token, const char *patient_id,
     const char *purpose, api_chart_fn cb, void *arg, unsigned *req_id);
+
+/* A fresh assertion with user verification for the session's patient. */
+int api_step_up(struct http *h, const char *token, const char *challenge_id,
+    const struct api_assertion *a, api_step_up_fn cb, void *arg, unsigned *req_id);
+/* reason_code: OVR*; justification: the clinician's words (>= 20 characters). */
+int api_break_glass(struct http *h, const char *token, const char *patient_id,
+    const char *reason_code, const char *justification, const char *challenge_id,
+    const struct api_assertion *a, api_grant_fn cb, void *arg, unsigned *req_id);
+/* Patient search by name or MRN (the server wants >= 3 characters). */
+int api_search(struct http *h, const char *token, const char *query,
+    api_worklist_fn cb, void *arg, unsigned *req_id);
 
 /* The callback will not be called; its result (if any) is freed. */
 void api_cancel(struct http *h, unsigned req_id);

@@ -356,8 +356,10 @@ net_worklist_free(struct net_worklist **p)
 	*p = NULL;
 }
 
-int
-net_decode_worklist(const char *body, size_t len, struct net_worklist **out, char *err, size_t errlen)
+/* Worklist and search share one row shape; only a search row may lack its encounter. */
+static int
+decode_patient_list(const char *body, size_t len, const char *what, bool need_encounter,
+    struct net_worklist **out, char *err, size_t errlen)
 {
 	struct njson_ctx ctx, *c = &ctx;
 	struct net_worklist *r = NULL;
@@ -368,8 +370,8 @@ net_decode_worklist(const char *body, size_t len, struct net_worklist **out, cha
 	if (out == NULL)
 		return NJSON_ERR_ARG;
 	*out = NULL;
-	njson_ctx_init(c, "worklist", err, errlen);
-	TRY(njson_load_object(body, len, "worklist", &root, err, errlen));
+	njson_ctx_init(c, what, err, errlen);
+	TRY(njson_load_object(body, len, what, &root, err, errlen));
 	ALLOC(r);
 	TRY(njson_arr(c, root, "patients", NET_MAX_PATIENTS, true, &arr, &n));
 	if (n > 0) {
@@ -390,7 +392,7 @@ net_decode_worklist(const char *body, size_t len, struct net_worklist **out, cha
 			STR(o, "sex", NET_CAP_CODE, false, p->sex);
 			STR(o, "location", NET_CAP_NAME, false, p->location);
 			STR(o, "unit", NET_CAP_NAME, false, p->unit);
-			STR(o, "encounter_status", NET_CAP_CODE, true, p->encounter_status);
+			STR(o, "encounter_status", NET_CAP_CODE, need_encounter, p->encounter_status);
 			njson_pop(c, m2);
 		}
 		njson_pop(c, mark);
@@ -407,6 +409,97 @@ net_decode_worklist(const char *body, size_t len, struct net_worklist **out, cha
 fail:
 	json_decref(root);
 	net_worklist_free(&r);
+	return rc;
+}
+
+int
+net_decode_worklist(const char *body, size_t len, struct net_worklist **out, char *err, size_t errlen)
+{
+	return decode_patient_list(body, len, "worklist", true, out, err, errlen);
+}
+
+int
+net_decode_search(const char *body, size_t len, struct net_worklist **out, char *err, size_t errlen)
+{
+	return decode_patient_list(body, len, "search", false, out, err, errlen);
+}
+
+/* ---- step-up and break-glass ---- */
+
+void
+net_step_up_free(struct net_step_up **p)
+{
+	if (p == NULL || *p == NULL)
+		return;
+	njson_str_free(&(*p)->step_up_until);
+	njson_str_free(&(*p)->patient_id);
+	free(*p);
+	*p = NULL;
+}
+
+int
+net_decode_step_up(const char *body, size_t len, struct net_step_up **out, char *err, size_t errlen)
+{
+	struct njson_ctx ctx, *c = &ctx;
+	struct net_step_up *r = NULL;
+	json_t *root = NULL;
+	long long n = 0;
+	int rc;
+
+	if (out == NULL)
+		return NJSON_ERR_ARG;
+	*out = NULL;
+	njson_ctx_init(c, "step-up", err, errlen);
+	TRY(njson_load_object(body, len, "step-up", &root, err, errlen));
+	ALLOC(r);
+	STR(root, "step_up_until", NET_CAP_TIME, true, r->step_up_until);
+	STR(root, "patient_id", NET_CAP_ID, true, r->patient_id);
+	TRY(njson_int(c, root, "expires_in", false, 0, 86400, 0, &n));
+	r->expires_in = (long)n;
+	json_decref(root);
+	*out = r;
+	return NJSON_OK;
+fail:
+	json_decref(root);
+	net_step_up_free(&r);
+	return rc;
+}
+
+void
+net_grant_free(struct net_grant **p)
+{
+	if (p == NULL || *p == NULL)
+		return;
+	njson_str_free(&(*p)->grant_id);
+	njson_str_free(&(*p)->expires_at);
+	njson_str_free(&(*p)->patient_id);
+	free(*p);
+	*p = NULL;
+}
+
+int
+net_decode_grant(const char *body, size_t len, struct net_grant **out, char *err, size_t errlen)
+{
+	struct njson_ctx ctx, *c = &ctx;
+	struct net_grant *r = NULL;
+	json_t *root = NULL;
+	int rc;
+
+	if (out == NULL)
+		return NJSON_ERR_ARG;
+	*out = NULL;
+	njson_ctx_init(c, "break-glass", err, errlen);
+	TRY(njson_load_object(body, len, "break-glass", &root, err, errlen));
+	ALLOC(r);
+	STR(root, "grant_id", NET_CAP_ID, true, r->grant_id);
+	STR(root, "expires_at", NET_CAP_TIME, true, r->expires_at);
+	STR(root, "patient_id", NET_CAP_ID, true, r->patient_id);
+	json_decref(root);
+	*out = r;
+	return NJSON_OK;
+fail:
+	json_decref(root);
+	net_grant_free(&r);
 	return rc;
 }
 
@@ -446,6 +539,7 @@ net_chart_free(struct net_chart **p)
 	njson_str_free(&ch->access.path);
 	njson_str_free(&ch->access.purpose);
 	njson_str_free(&ch->access.expires_at);
+	njson_str_free(&ch->access.step_up_until);
 	for (i = 0; ch->sections && i < ch->n_sections; i++)
 		section_clear(&ch->sections[i]);
 	free(ch->sections);
@@ -529,6 +623,7 @@ net_decode_chart(const char *body, size_t len, struct net_chart **out, char *err
 	STR(o, "path", NET_CAP_NAME, true, r->access.path);
 	STR(o, "purpose", NET_CAP_CODE, false, r->access.purpose);
 	STR(o, "expires_at", NET_CAP_TIME, false, r->access.expires_at);
+	STR(o, "step_up_until", NET_CAP_TIME, false, r->access.step_up_until);
 	njson_pop(c, mark);
 
 	TRY(njson_arr(c, root, "sections", NET_MAX_SECTIONS, true, &arr, &n));

@@ -134,10 +134,25 @@ struct net_chart {
 	struct {
 		char *path;		/* "care-team" | "grant:ID" | ... */
 		char *purpose;		/* optional */
-		char *expires_at;	/* optional */
+		char *expires_at;	/* optional: a grant's end */
+		char *step_up_until;	/* optional: step-up for this patient */
 	} access;
 	struct net_section *sections;
 	size_t n_sections;
+};
+
+/* POST /v1/auth/step-up */
+struct net_step_up {
+	char *step_up_until;
+	char *patient_id;
+	long expires_in;	/* seconds, 0..86400 */
+};
+
+/* POST /v1/patients/{id}/break-glass */
+struct net_grant {
+	char *grant_id;
+	char *expires_at;
+	char *patient_id;
 };
 
 /* Each decoder: body/len is the raw HTTP body; on success *out is a fresh
@@ -149,6 +164,10 @@ int net_decode_session(const char *body, size_t len, struct net_session **out, c
 int net_decode_me(const char *body, size_t len, struct net_me **out, char *err, size_t errlen);
 int net_decode_worklist(const char *body, size_t len, struct net_worklist **out, char *err, size_t errlen);
 int net_decode_chart(const char *body, size_t len, struct net_chart **out, char *err, size_t errlen);
+/* GET /v1/patients?q=: worklist-shaped rows where encounter_status and location are optional. */
+int net_decode_search(const char *body, size_t len, struct net_worklist **out, char *err, size_t errlen);
+int net_decode_step_up(const char *body, size_t len, struct net_step_up **out, char *err, size_t errlen);
+int net_decode_grant(const char *body, size_t len, struct net_grant **out, char *err, size_t errlen);
 
 /* Free functions take &p, free everything (NULL-safe) and set p = NULL.
  * Clinical strings are wiped before free too: they should not linger in the heap. */
@@ -159,5 +178,7 @@ void net_session_free(struct net_session **p);
 void net_me_free(struct net_me **p);
 void net_worklist_free(struct net_worklist **p);
 void net_chart_free(struct net_chart **p);
+void net_step_up_free(struct net_step_up **p);
+void net_grant_free(struct net_grant **p);
 
 #endif
