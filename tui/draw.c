@@ -10,6 +10,7 @@
 #include "tui/sanitize.h"
 
 static attr_t role_attr[ROLE_COUNT];
+static int cursor_y = -1, cursor_x = -1;
 static char theme_name[64] = "monochrome";
 
 static attr_t
@@ -186,4 +187,29 @@ draw_wrapped(int y, int x, int cols, int rows, enum color_role role, const char 
 	if (safe != stack)
 		free(safe);
 	return used;
+}
+
+void
+draw_cursor(int y, int x)
+{
+	cursor_y = y;
+	cursor_x = x;
+}
+
+void
+draw_frame_begin(void)
+{
+	cursor_y = cursor_x = -1;
+	erase();
+}
+
+void
+draw_frame_end(void)
+{
+	if (cursor_y >= 0) {
+		move(cursor_y, cursor_x);
+		curs_set(1);
+	} else
+		curs_set(0);
+	refresh();
 }

@@ -24,6 +24,11 @@ int draw_textf(int y, int x, int cols, enum color_role role, const char *fmt, ..
     __attribute__((format(printf, 5, 6)));
 /* Wraps text to `cols` columns from row y, at most `rows` rows; returns rows used. */
 int draw_wrapped(int y, int x, int cols, int rows, enum color_role role, const char *text);
+/* The terminal cursor: shown at (y, x) after this frame, hidden otherwise.
+ * draw_frame_begin() forgets the last frame's, draw_frame_end() applies it. */
+void draw_cursor(int y, int x);
+void draw_frame_begin(void);
+void draw_frame_end(void);
 /* Width in columns that draw_text would use for text, uncut. */
 size_t draw_width(const char *text);
 

@@ -162,10 +162,22 @@ term_read_key(void)
 		wint_t next;
 		int r2 = wget_wch(stdscr, &next);
 		if (r2 == OK && next != KEY_ESC)
-			return KEY_ALT | (int)next;
+			return KEY_ALT | (next >= 0x100 ? KEY_WCHAR : 0) | (int)next;
 		if (r2 == KEY_CODE_YES)
 			return (int)next;	/* a function key after a lone ESC */
 		return KEY_ESC;
 	}
-	return (int)wc;
+	return wc >= 0x100 ? KEY_WCHAR | (int)wc : (int)wc;
+}
+
+int
+key_char(int key)
+{
+	if (key < 0 || (key & KEY_ALT))
+		return -1;
+	if (key & KEY_WCHAR)
+		return key & ~KEY_WCHAR;
+	if (key >= 0x20 && key < 0x100 && key != KEY_DEL && (key < 0x80 || key >= 0xa0))
+		return key;
+	return -1;
 }

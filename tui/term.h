@@ -4,8 +4,11 @@
 
 #include <stddef.h>
 
-/* Keys: ncurses KEY_* codes and characters (wide), Alt+key flagged with KEY_ALT. */
+/* Keys: ncurses KEY_* codes and characters, Alt+key flagged with KEY_ALT.
+ * Characters from U+0100 up carry KEY_WCHAR so they never pass for a KEY_*
+ * code (which live in 0401..0777); key_char() gives the code point or -1. */
 #define KEY_ALT   0x40000000
+#define KEY_WCHAR 0x20000000
 #define KEY_CTRL(c) ((c) & 0x1f)
 #define KEY_ESC   27
 #define KEY_TAB   9
@@ -27,5 +30,7 @@ void term_resize(void);		/* re-reads the size after SIGWINCH */
 
 /* Next key, or -1 when none is waiting. Never blocks. */
 int term_read_key(void);
+/* The printable character a key types, or -1 (controls, function keys, Alt). */
+int key_char(int key);
 
 #endif
