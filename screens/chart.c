@@ -82,7 +82,7 @@ draw_line_at(int y, int cols, const struct line *l, int selected)
 		break;
 	case LINE_GATED:
 		draw_text(y, 4, cols - 5, selected ? ROLE_SELECTION : ROLE_WARNING,
-		    "[locked] Step-up needed: confirm with your authenticator PIN to view.");
+		    "[locked] Step-up needed: press Enter to confirm with your PIN.");
 		break;
 	case LINE_EMPTY:
 		draw_text(y, 4, cols - 5, selected ? ROLE_SELECTION : ROLE_DIM, "No entries.");
@@ -107,8 +107,26 @@ draw_refusal(struct app *app, int top, int cols)
 		draw_textf(y++, 1, cols - 2, ROLE_DIM, "Rule: %s", app->data.error_rule);
 	if (app->data.break_glass_allowed)
 		draw_text(y + 1, 1, cols - 2, ROLE_BREAKGLASS,
-		    "Break-glass access is possible for this patient, but not in this version.");
-	draw_text(y + 3, 1, cols - 2, ROLE_DIM, "Esc goes back to your worklist.");
+		    " Press b to break the glass: reason, justification and your PIN. ");
+	draw_text(y + 3, 1, cols - 2, ROLE_DIM, "Esc goes back.");
+}
+
+static void
+draw_access(struct app *app, int y, int cols, const struct net_chart *c)
+{
+	long grant = app_grant_left(app, c->patient.id), step = app_step_up_left(app, c->patient.id);
+	const char *purpose = c->access.purpose ? c->access.purpose : app_nav(app)->purpose;
+
+	/* The countdown first: on a narrow cart the path is what may be cut. */
+	if (grant >= 0)
+		draw_textf(y, 1, cols - 2, ROLE_BREAKGLASS,
+		    "Break-glass access ends in %ld:%02ld · purpose %s · %s",
+		    grant / 60, grant % 60, purpose, c->access.path);
+	else if (step >= 0)
+		draw_textf(y, 1, cols - 2, ROLE_DIM, "Access: %s · purpose %s · step-up %ld:%02ld left",
+		    c->access.path, purpose, step / 60, step % 60);
+	else
+		draw_textf(y, 1, cols - 2, ROLE_DIM, "Access: %s · purpose %s", c->access.path, purpose);
 }
 
 static void
@@ -131,8 +149,7 @@ chart_draw(struct app *app, int top, int rows, int cols)
 	    c->patient.display_name, c->patient.mrn,
 	    c->patient.birth_date ? c->patient.birth_date : "?",
 	    c->patient.sex ? c->patient.sex : "");
-	draw_textf(top + 1, 1, cols - 2, ROLE_DIM, "Access: %s · purpose %s",
-	    c->access.path, c->access.purpose ? c->access.purpose : nav->purpose);
+	draw_access(app, top + 1, cols, c);
 	n = chart_lines(c, -1, &l);
 	lv = (struct listview){ nav->cursor, nav->scroll };
 	listview_clamp(&lv, n, visible);
@@ -170,6 +187,16 @@ chart_key(struct app *app, int key)
 		chart_enter(app);
 		return 1;
 	}
+	if (key == 'b' && c == NULL && app->data.break_glass_allowed) {
+		app_push(app, &screen_breakglass, nav->patient_id, NULL);
+		return 1;
+	}
+	if ((key == KEY_RET || key == KEY_LF || key == KEY_ENTER) && c != NULL &&
+	    chart_lines(c, nav->cursor, &l) > nav->cursor && l.sec->gated == NET_GATE_STEP_UP) {
+		field_clear(&app->pin);
+		app_push(app, &screen_stepup, nav->patient_id, nav->purpose);
+		return 1;
+	}
 	if (c != NULL && listview_key(&lv, key, chart_lines(c, -1, &l), LINES - 3 - HEADER_ROWS)) {
 		nav->cursor = lv.cursor;
 		nav->scroll = lv.scroll;
@@ -178,10 +205,33 @@ chart_key(struct app *app, int key)
 	return 0;
 }
 
+/* Countdowns of step-up and grant tick on screen. */
+static void
+chart_tick(struct app *app)
+{
+	const struct net_chart *c = app->data.chart;
+
+	if (c != NULL && (app_grant_left(app, c->patient.id) >= 0 ||
+	    app_step_up_left(app, c->patient.id) >= 0))
+		app->dirty = 1;
+}
+
 static const struct hint chart_hints[] = {
 	{ "↑↓", "Scroll" },
-	{ "Esc", "Worklist" },
-	{ "r", "Refresh" },
+	{ "Enter", "Step-up" },
+	{ "b", "Break glass" },
+	{ "Esc", "Back" },
+	{ NULL, NULL },
+};
+
+static const struct hint chart_keys[] = {
+	{ "↑ ↓ / j k", "Move through the chart" },
+	{ "PgUp PgDn", "A page up or down" },
+	{ "Home End / g G", "Top or bottom" },
+	{ "Enter", "On a [locked] section: step-up with your PIN" },
+	{ "b", "When refused: break the glass" },
+	{ "r", "Fetch the chart again" },
+	{ "Esc / ← / h", "Back" },
 	{ NULL, NULL },
 };
 
@@ -190,5 +240,7 @@ const struct screen screen_chart = {
 	.enter = chart_enter,
 	.draw = chart_draw,
 	.key = chart_key,
+	.tick = chart_tick,
 	.hints = chart_hints,
+	.keys = chart_keys,
 };

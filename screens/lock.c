@@ -87,10 +87,18 @@ static const struct hint lock_hints[] = {
 	{ NULL, NULL },
 };
 
+static const struct hint lock_keys[] = {
+	{ "1..9 0 a..", "Demo: tap the badge listed next to the key" },
+	{ "Enter", "Security key: start a tap, then touch the key" },
+	{ "^Q", "Quit chartgate" },
+	{ NULL, NULL },
+};
+
 const struct screen screen_lock = {
 	.name = "lock",
 	.draw = lock_draw,
 	.key = lock_key,
 	.tick = lock_tick,
 	.hints = lock_hints,
+	.keys = lock_keys,
 };

@@ -85,6 +85,7 @@ purpose_key(struct app *app, int key)
 	}
 	if (key == KEY_ENTER || key == '\r' || key == '\n') {
 		snprintf(patient, sizeof(patient), "%s", nav->patient_id);
+		app_memo_set(app, patient, me->purposes[nav->cursor].code);
 		app_replace(app, &screen_chart, patient, me->purposes[nav->cursor].code);
 		return 1;
 	}
@@ -98,9 +99,17 @@ static const struct hint purpose_hints[] = {
 	{ NULL, NULL },
 };
 
+static const struct hint purpose_keys[] = {
+	{ "↑ ↓ / j k", "Choose a purpose of use" },
+	{ "Enter", "Open the chart for that purpose" },
+	{ "Esc / ← / h", "Back" },
+	{ NULL, NULL },
+};
+
 const struct screen screen_purpose = {
 	.name = "purpose",
 	.draw = purpose_draw,
 	.key = purpose_key,
 	.hints = purpose_hints,
+	.keys = purpose_keys,
 };

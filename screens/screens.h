@@ -8,6 +8,9 @@ extern const struct screen screen_lock;
 extern const struct screen screen_worklist;
 extern const struct screen screen_purpose;
 extern const struct screen screen_chart;
+extern const struct screen screen_stepup;
+extern const struct screen screen_breakglass;
+extern const struct screen screen_search;
 
 /* All screens, for the help overlay and tests. NULL-terminated. */
 extern const struct screen *const screen_table[];

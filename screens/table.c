@@ -8,5 +8,8 @@ const struct screen *const screen_table[] = {
 	&screen_worklist,
 	&screen_purpose,
 	&screen_chart,
+	&screen_stepup,
+	&screen_breakglass,
+	&screen_search,
 	NULL,
 };

@@ -78,6 +78,10 @@ worklist_key(struct app *app, int key)
 		app_fetch_worklist(app);
 		return 1;
 	}
+	if (key == '/') {
+		app_push(app, &screen_search, NULL, NULL);
+		return 1;
+	}
 	if (wl == NULL)
 		return 0;
 	if (listview_key(&lv, key, n, LINES - 3 - HEADER_ROWS)) {
@@ -87,7 +91,14 @@ worklist_key(struct app *app, int key)
 	}
 	if ((key == KEY_ENTER || key == '\r' || key == '\n' || key == KEY_RIGHT || key == 'l') &&
 	    n > 0) {
-		app_push(app, &screen_purpose, wl->patients[nav->cursor].id, NULL);
+		const char *id = wl->patients[nav->cursor].id, *memo = app_memo_purpose(app, id);
+
+		/* A purpose already given for this patient stands for the task: no extra key. */
+		if (memo != NULL) {
+			app_push(app, &screen_chart, id, memo);
+			return 1;
+		}
+		app_push(app, &screen_purpose, id, NULL);
 		app_nav(app)->cursor = -1;	/* let the purpose screen place its default */
 		return 1;
 	}
@@ -97,7 +108,18 @@ worklist_key(struct app *app, int key)
 static const struct hint worklist_hints[] = {
 	{ "↑↓", "Move" },
 	{ "Enter", "Open chart" },
+	{ "/", "Find patient" },
 	{ "r", "Refresh" },
+	{ NULL, NULL },
+};
+
+static const struct hint worklist_keys[] = {
+	{ "↑ ↓ / j k", "Move the selection" },
+	{ "PgUp PgDn", "A page up or down" },
+	{ "Home End / g G", "First or last patient" },
+	{ "Enter / → / l", "Open the chart (asks the purpose the first time)" },
+	{ "/", "Find any patient by name or MRN" },
+	{ "r", "Refresh the worklist" },
 	{ NULL, NULL },
 };
 
@@ -107,4 +129,5 @@ const struct screen screen_worklist = {
 	.draw = worklist_draw,
 	.key = worklist_key,
 	.hints = worklist_hints,
+	.keys = worklist_keys,
 };

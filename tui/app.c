@@ -4,10 +4,12 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/softkey.h"
 #include "auth/worker.h"
+#include "common/log.h"
 #include "screens/screens.h"
 #include "tui/draw.h"
 #include "tui/term.h"
@@ -90,6 +92,82 @@ auth_dispatch(void *arg, const struct pollfd *fds, size_t n)
 		app_tap_done(arg);
 }
 
+/* ---- idle lock ---- */
+
+static long long
+idle_lock_ms(const struct app *app)
+{
+	return (long long)(app->cfg.idle_lock_s > 0 ? app->cfg.idle_lock_s :
+	    APP_IDLE_LOCK_DEFAULT_S) * 1000;
+}
+
+/* "still <name>?" shows for the last quarter of the idle time, at most 30 s. */
+static long long
+idle_warn_at(const struct app *app)
+{
+	long long lock = idle_lock_ms(app), warn = lock / 4 < 30000 ? lock / 4 : 30000;
+
+	return app->last_input_ms + lock - warn;
+}
+
+static long long
+idle_lock_at(const struct app *app)
+{
+	return app->last_input_ms + idle_lock_ms(app);
+}
+
+static void
+idle_check(struct app *app, long long now)
+{
+	if (app->active < 0)
+		return;
+	if (now >= idle_lock_at(app)) {
+		log_event(LOG_LEVEL_INFO, "lock: idle, user %s", app_session(app)->user_id);
+		app_lock(app);
+		app_message(app, ROLE_STATUS, "Locked after %lld s without activity. Tap your badge to resume.",
+		    idle_lock_ms(app) / 1000);
+	} else if (now >= idle_warn_at(app) && !app->still_prompt) {
+		app->still_prompt = 1;
+		app->dirty = 1;
+	}
+}
+
+long
+app_idle_left(struct app *app)
+{
+	long long left = idle_lock_at(app) - loop_now_ms();
+
+	return left > 0 ? (long)((left + 999) / 1000) : 0;
+}
+
+/* A break-glass grant ends on time: the chart under it closes and its
+ * content is wiped, whatever the clinician was doing. */
+static void
+grant_check(struct app *app, long long now)
+{
+	struct clin_session *s = app_session(app);
+	struct nav *nav;
+	int i;
+
+	if (s == NULL || s->grant.until_ms == 0 || now < s->grant.until_ms)
+		return;
+	while (s->depth > 1 && strcmp(s->stack[s->depth - 1].patient_id, s->grant.patient_id) == 0)
+		s->depth--;
+	for (i = 0; i < s->n_memo; i++)
+		if (strcmp(s->memo[i].patient_id, s->grant.patient_id) == 0) {
+			memmove(&s->memo[i], &s->memo[i + 1], sizeof(s->memo[0]) * (size_t)(s->n_memo - i - 1));
+			s->n_memo--;
+			break;
+		}
+	memset(&s->grant, 0, sizeof(s->grant));
+	net_chart_free(&app->data.chart);
+	nav = app_nav(app);
+	app->dirty = 1;
+	if (nav->screen->enter)
+		nav->screen->enter(app);
+	app_message(app, ROLE_BREAKGLASS, "Break-glass access has ended; the chart was closed.");
+}
+
 static int
 timer_wait(void *arg)
 {
@@ -101,6 +179,10 @@ timer_wait(void *arg)
 		due = app->busy_since_ms + PROGRESS_AFTER_MS;
 	if (app->message_until_ms && app->message_until_ms < due)
 		due = app->message_until_ms;
+	if (app->active >= 0 && !app->still_prompt && idle_warn_at(app) < due)
+		due = idle_warn_at(app);
+	if (app->active >= 0 && idle_lock_at(app) < due)
+		due = idle_lock_at(app);
 	return due > now ? (int)(due - now) : 0;
 }
 
@@ -120,8 +202,13 @@ timer_dispatch(void *arg, const struct pollfd *fds, size_t n)
 		app->message_until_ms = 0;
 		app->dirty = 1;
 	}
+	idle_check(app, now);
 	if (now >= app->next_tick_ms) {
 		app->next_tick_ms = now + TICK_MS - now % TICK_MS;
+		app_sessions_expire(app);
+		grant_check(app, now);
+		if (app->still_prompt)
+			app->dirty = 1;		/* its countdown */
 		nav = app_nav(app);
 		if (nav->screen->tick)
 			nav->screen->tick(app);
@@ -225,7 +312,112 @@ app_message(struct app *app, enum color_role role, const char *fmt, ...)
 int
 app_busy(const struct app *app)
 {
-	return app->tap != TAP_IDLE || app->data.loading > 0;
+	return app->tap != TAP_IDLE || app->uv != UV_IDLE || app->data.loading > 0;
+}
+
+/* Milliseconds from now until an RFC 3339 UTC instant ("...Z"), or -1. */
+static long long
+ms_until(const char *rfc3339)
+{
+	struct tm tm;
+	const char *end;
+
+	if (rfc3339 == NULL)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(rfc3339, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		return -1;
+	return ((long long)timegm(&tm) - (long long)time(NULL)) * 1000;
+}
+
+void
+app_timer_set(struct patient_timer *t, const char *patient_id, long long ms_left)
+{
+	snprintf(t->patient_id, sizeof(t->patient_id), "%s", patient_id);
+	t->until_ms = loop_now_ms() + (ms_left > 0 ? ms_left : 0);
+}
+
+void
+app_timer_set_at(struct patient_timer *t, const char *patient_id, const char *rfc3339)
+{
+	long long ms = ms_until(rfc3339);
+
+	if (ms >= 0)
+		app_timer_set(t, patient_id, ms);
+}
+
+static long
+timer_left(const struct patient_timer *t, const char *patient_id)
+{
+	long long left;
+
+	if (t->until_ms == 0 || strcmp(t->patient_id, patient_id) != 0)
+		return -1;
+	left = t->until_ms - loop_now_ms();
+	return left > 0 ? (long)((left + 999) / 1000) : -1;
+}
+
+long
+app_step_up_left(struct app *app, const char *patient_id)
+{
+	struct clin_session *s = app_session(app);
+
+	return s ? timer_left(&s->step_up, patient_id) : -1;
+}
+
+long
+app_grant_left(struct app *app, const char *patient_id)
+{
+	struct clin_session *s = app_session(app);
+
+	return s ? timer_left(&s->grant, patient_id) : -1;
+}
+
+const char *
+app_memo_purpose(struct app *app, const char *patient_id)
+{
+	struct clin_session *s = app_session(app);
+	int i;
+
+	for (i = 0; s != NULL && i < s->n_memo; i++)
+		if (strcmp(s->memo[i].patient_id, patient_id) == 0)
+			return s->memo[i].purpose;
+	return NULL;
+}
+
+/* The oldest memo makes room: a task rarely spans sixteen patients. */
+void
+app_memo_set(struct app *app, const char *patient_id, const char *purpose)
+{
+	struct clin_session *s = app_session(app);
+	struct purpose_memo *m = NULL;
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n_memo && m == NULL; i++)
+		if (strcmp(s->memo[i].patient_id, patient_id) == 0)
+			m = &s->memo[i];
+	if (m == NULL) {
+		if (s->n_memo == APP_MEMO_MAX) {
+			memmove(&s->memo[0], &s->memo[1], sizeof(s->memo[0]) * (APP_MEMO_MAX - 1));
+			s->n_memo--;
+		}
+		m = &s->memo[s->n_memo++];
+	}
+	snprintf(m->patient_id, sizeof(m->patient_id), "%s", patient_id);
+	snprintf(m->purpose, sizeof(m->purpose), "%s", purpose);
+}
+
+int
+app_active_badge(struct app *app)
+{
+	struct clin_session *s = app_session(app);
+
+	if (s == NULL || app->softkey == NULL)
+		return -1;
+	return softkey_find_user(app->softkey, s->user_id);
 }
 
 static void
@@ -295,9 +487,15 @@ fetch_started(struct app *app, int slot, int rc, unsigned req)
 static void
 fetch_failed(struct app *app, const struct api_error *err)
 {
+	if (err->kind == API_ERROR_TRANSPORT)
+		log_event(LOG_LEVEL_WARNING, "server unreachable: %s", http_base_url(app->http));
 	if (err->kind == API_ERROR_HTTP && err->status == 401 && !err->step_up) {
+		log_event(LOG_LEVEL_INFO, "session ended by the server: user %s",
+		    app_session(app)->user_id);
 		app_sessions_wipe_active(app);
-		app_message(app, ROLE_ERROR, "Your session has ended. Tap your badge to sign in again.");
+		app_message(app, ROLE_ERROR, "%s Tap your badge to sign in again.",
+		    strcmp(err->code, "session_ended") == 0 ?
+		    "The helpdesk ended your session." : "Your session has ended.");
 		return;
 	}
 	snprintf(app->data.error, sizeof(app->data.error), "%s", err->message);
@@ -324,6 +522,10 @@ on_me(struct net_me *res, const struct api_error *err, void *arg)
 	}
 	net_me_free(&f->app->data.me);
 	f->app->data.me = res;
+	if (app_session(f->app) != NULL) {
+		long long ttl = ms_until(res->session.idle_expires_at);
+		app_session(f->app)->idle_ttl_ms = ttl > 0 ? ttl : 0;
+	}
 }
 
 void
@@ -385,6 +587,45 @@ on_chart(struct net_chart *res, const struct api_error *err, void *arg)
 	}
 	net_chart_free(&f->app->data.chart);
 	f->app->data.chart = res;
+	/* The server's word on how long this patient's step-up and grant last. */
+	if (res->access.step_up_until != NULL)
+		app_timer_set_at(&app_session(f->app)->step_up, res->patient.id,
+		    res->access.step_up_until);
+	if (res->access.expires_at != NULL && strncmp(res->access.path, "break-glass:", 12) == 0)
+		app_timer_set_at(&app_session(f->app)->grant, res->patient.id,
+		    res->access.expires_at);
+}
+
+static void
+on_search(struct net_worklist *res, const struct api_error *err, void *arg)
+{
+	struct fetch *f = arg;
+
+	if (!fetch_end(f)) {
+		net_worklist_free(&res);
+		return;
+	}
+	if (err != NULL) {
+		fetch_failed(f->app, err);
+		return;
+	}
+	net_worklist_free(&f->app->search_results);
+	f->app->search_results = res;
+}
+
+void
+app_search(struct app *app, const char *query)
+{
+	struct clin_session *s = app_session(app);
+	unsigned req = 0;
+	int rc;
+
+	if (s == NULL)
+		return;
+	net_worklist_free(&app->search_results);
+	app->data.error[0] = '\0';
+	rc = api_search(app->http, s->token.p, query, on_search, fetch_begin(app, 3), &req);
+	fetch_started(app, 3, rc, req);
 }
 
 void
@@ -419,6 +660,7 @@ app_data_wipe(struct app *app)
 	net_me_free(&app->data.me);
 	net_worklist_free(&app->data.worklist);
 	net_chart_free(&app->data.chart);
+	net_worklist_free(&app->search_results);
 	memset(&app->data, 0, sizeof(app->data));
 	app->gen++;
 	busy_update(app);
@@ -442,20 +684,43 @@ app_key(struct app *app, int key)
 		app_tap(app, badge);
 		return;
 	}
+	app->last_input_ms = loop_now_ms();
+	if (app->still_prompt) {
+		app->still_prompt = 0;	/* any key means "yes, still me"; it does nothing else */
+		return;
+	}
+	if (app->help) {
+		app->help = 0;		/* any key closes help; it does nothing else */
+		return;
+	}
+	if (key == KEY_F(1)) {
+		app->help = 1;
+		return;
+	}
 	if (key == KEY_ESC && app->tap != TAP_IDLE) {
 		app_tap_cancel(app);
+		return;
+	}
+	if (key == KEY_ESC && app->uv != UV_IDLE) {
+		app_uv_cancel(app);
+		app_message(app, ROLE_STATUS, "Cancelled");
 		return;
 	}
 	if (nav->screen->key && nav->screen->key(app, key))
 		return;
 	switch (key) {
+	case '?':
+		app->help = 1;
+		break;
 	case KEY_CTRL('l'):
 		clearok(curscr, TRUE);
 		break;
 	case KEY_F(12):
 	case KEY_CTRL('x'):
-		if (app_session(app) != NULL)
+		if (app_session(app) != NULL) {
+			log_event(LOG_LEVEL_INFO, "lock: key, user %s", app_session(app)->user_id);
 			app_lock(app);
+		}
 		break;
 	case KEY_CTRL('q'):
 		app->quit = 1;
@@ -479,6 +744,8 @@ app_init(struct app *app, const struct app_config *cfg)
 	memset(app, 0, sizeof(*app));
 	app->cfg = *cfg;
 	app->active = -1;
+	if (field_init(&app->pin, 64, FIELD_MASKED) != 0)
+		return -1;
 	nav_set(&app->lock_nav, &screen_lock, NULL, NULL);
 	if ((rc = http_new(&app->http, cfg->server_url, cfg->workstation)) != HTTP_OK) {
 		fprintf(stderr, "chartgate: server %s: %s\n", cfg->server_url, http_strerror(rc));
@@ -520,6 +787,7 @@ void
 app_fini(struct app *app)
 {
 	app_sessions_wipe(app);
+	field_free(&app->pin);
 	if (app->auth != NULL) {
 		app_tap_cancel(app);
 		auth_worker_free(&app->auth);

@@ -8,6 +8,7 @@
 
 #include "common/secret.h"
 #include "net/api.h"
+#include "tui/field.h"
 #include "tui/loop.h"
 #include "tui/screen.h"
 #include "tui/theme.h"
@@ -15,9 +16,12 @@
 #define APP_MAX_SESSIONS 8
 #define APP_STACK_MAX 8
 #define APP_ID_MAX 128
+#define APP_MEMO_MAX 16
+#define APP_JUSTIFICATION_MAX 2000
 
 struct softkey;
 struct auth_worker;
+struct auth_result;
 
 /* Where a clinician is in one screen: survives suspend (no clinical content). */
 struct nav {
@@ -26,6 +30,18 @@ struct nav {
 	int scroll;
 	char patient_id[APP_ID_MAX];
 	char purpose[16];
+};
+
+/* The purpose chosen for a patient, remembered for the rest of the session. */
+struct purpose_memo {
+	char patient_id[APP_ID_MAX];
+	char purpose[16];
+};
+
+/* A time-limited right for one patient (step-up, break-glass grant). */
+struct patient_timer {
+	char patient_id[APP_ID_MAX];
+	long long until_ms;		/* loop_now_ms() clock; 0 = none */
 };
 
 /* One clinician's session on this cart, active or suspended. */
@@ -39,6 +55,14 @@ struct clin_session {
 	struct nav stack[APP_STACK_MAX];
 	int depth;
 	long long last_used_ms;
+	long long idle_ttl_ms;		/* the server's idle TTL, from /v1/me */
+	struct purpose_memo memo[APP_MEMO_MAX];
+	int n_memo;
+	struct patient_timer step_up;
+	struct patient_timer grant;
+	/* Work in progress: memory only, kept across lock and resume. */
+	struct field justification;
+	struct field search;
 };
 
 /* Clinical content of the active session. Wiped and freed on every suspend. */
@@ -51,6 +75,10 @@ struct app_data {
 	int break_glass_allowed;
 	int loading;			/* fetches in flight for this session */
 };
+
+/* A user-verified assertion for a patient: step-up or break-glass. */
+enum uv_kind { UV_STEP_UP, UV_BREAK_GLASS };
+enum uv_state { UV_IDLE = 0, UV_CHALLENGE, UV_ASSERT, UV_POST };
 
 enum tap_state {
 	TAP_IDLE = 0,
@@ -66,6 +94,8 @@ struct app_config {
 	const char *theme_path;
 	int idle_lock_s;		/* lock after this long without a key (default 120) */
 };
+
+#define APP_IDLE_LOCK_DEFAULT_S 120
 
 struct app {
 	struct app_config cfg;
@@ -86,6 +116,20 @@ struct app {
 	unsigned tap_req;
 
 	unsigned data_req[4];		/* data fetches of the active session */
+	struct net_worklist *search_results;	/* clinical: wiped with the data */
+
+	enum uv_state uv;
+	enum uv_kind uv_kind;
+	char uv_patient[APP_ID_MAX];
+	char uv_reason[16];
+	char uv_challenge_id[APP_ID_MAX];
+	unsigned uv_req;
+	struct field pin;		/* masked; wiped after every use and on lock */
+
+	long long last_input_ms;	/* idle lock clock */
+	int still_prompt;		/* "still <name>?" is showing */
+	int help;			/* the help overlay is showing */
+	int tap_continues;		/* the tap began during "still <name>?" */
 
 	char message[512];
 	enum color_role message_role;
@@ -116,6 +160,20 @@ void app_fetch_worklist(struct app *);
 void app_fetch_chart(struct app *, const char *patient_id, const char *purpose);
 int app_busy(const struct app *);			/* requests or a tap in flight */
 
+void app_search(struct app *, const char *query);
+/* The remembered purpose for this patient, or NULL. */
+const char *app_memo_purpose(struct app *, const char *patient_id);
+void app_memo_set(struct app *, const char *patient_id, const char *purpose);
+/* Seconds left on the active session's step-up / grant for patient, or -1. */
+long app_step_up_left(struct app *, const char *patient_id);
+long app_grant_left(struct app *, const char *patient_id);
+
+/* Step-up and break-glass (tui/app_uv.c): challenge, assertion with the
+ * PIN in app->pin, then the POST. Results come back as screen changes. */
+void app_uv_begin(struct app *, enum uv_kind, const char *patient_id, const char *reason);
+void app_uv_cancel(struct app *);
+void app_uv_assertion_done(struct app *, struct auth_result *);
+
 /* Taps (tui/app_tap.c). badge: softkey badge index, -1 for hardware. */
 void app_tap(struct app *, int badge);
 void app_tap_cancel(struct app *);
@@ -124,11 +182,21 @@ void app_tap_done(struct app *);			/* worker finished */
 int app_badge_for_key(const struct app *, int ch);
 char app_badge_key(int index);
 
+/* Timers from the server's answers; rfc3339 is a UTC "YYYY-MM-DDTHH:MM:SSZ". */
+void app_timer_set(struct patient_timer *, const char *patient_id, long long ms_left);
+void app_timer_set_at(struct patient_timer *, const char *patient_id, const char *rfc3339);
+/* Seconds until the idle lock. */
+long app_idle_left(struct app *);
+
+/* The active user's badge on the softkey, or -1 (hardware, or not found). */
+int app_active_badge(struct app *);
+
 /* Session switcher (tui/app_session.c). */
 void app_session_open(struct app *, struct net_session *);
 void app_session_suspend(struct app *);
 void app_sessions_wipe(struct app *);		/* every session, on exit */
 void app_sessions_wipe_active(struct app *);	/* the server ended it */
+void app_sessions_expire(struct app *);		/* drop suspended ones past the idle TTL */
 void app_data_wipe(struct app *);		/* clinical content, fetches */
 
 /* Frame: title bar, message line, hint bar around the top screen (tui/app_draw.c). */

@@ -21,7 +21,7 @@ draw_title(struct app *app)
 	if (s != NULL)
 		n += snprintf(left + n, sizeof(left) - (size_t)n, " │ %s (%s)",
 		    s->display_name, s->roles);
-	if (s != NULL && nav->purpose[0] != '\0')
+	if (s != NULL && nav->purpose[0] != '\0' && !app->still_prompt)
 		snprintf(left + n, sizeof(left) - (size_t)n, " │ purpose %s", nav->purpose);
 	draw_line(0, 0, COLS - demo_w, ROLE_TITLE, left);
 	if (demo_w)	/* permanent: a demo credential must never pass for a real one */
@@ -74,6 +74,7 @@ draw_hints(struct app *app, int y)
 	int x = 0;
 
 	draw_line(y, 0, COLS, ROLE_STATUS, "");
+	x = draw_hint(y, x, "F1", "Help");
 	for (; h != NULL && h->key != NULL; h++)
 		x = draw_hint(y, x, h->key, h->label);
 	if (app_session(app) != NULL) {
@@ -85,21 +86,79 @@ draw_hints(struct app *app, int y)
 		draw_hint(y, x, "Esc", "Cancel tap");
 }
 
+/* Keys every screen shares, for the help overlay. */
+static const struct hint global_keys[] = {
+	{ "F1 / ?", "This help (any key closes it)" },
+	{ "Alt+badge key", "Tap a demo badge: switch clinician, or lock if it is yours" },
+	{ "^X / F12", "Lock the cart now" },
+	{ "Esc", "Cancel a tap or PIN check in progress" },
+	{ "^L", "Redraw the screen" },
+	{ "^Q", "Quit chartgate" },
+	{ NULL, NULL },
+};
+
+static int
+draw_key_list(int y, int x, int w, int last, const struct hint *h)
+{
+	for (; h != NULL && h->key != NULL && y <= last; h++, y++) {
+		draw_text(y, x, 16, ROLE_HINTS, h->key);
+		draw_text(y, x + 17, w - 18, ROLE_NORMAL, h->label);
+	}
+	return y;
+}
+
+static void
+draw_help(struct app *app, int top, int rows)
+{
+	const struct screen *scr = app_nav(app)->screen;
+	int w = COLS - 4 < 76 ? COLS - 4 : 76, x = (COLS - w) / 2, y = top, last = top + rows - 1;
+
+	for (y = top; y <= last; y++)
+		draw_line(y, x - 1, w + 2, ROLE_NORMAL, "");
+	y = top;
+	draw_line(y++, x - 1, w + 2, ROLE_TITLE, " Keys on this screen");
+	y = draw_key_list(y, x, w, last, scr->keys ? scr->keys : scr->hints);
+	y++;
+	if (y <= last)
+		draw_line(y++, x - 1, w + 2, ROLE_TITLE, " Keys everywhere");
+	draw_key_list(y, x, w, last, global_keys);
+}
+
+static void
+draw_still(struct app *app)
+{
+	struct clin_session *s = app_session(app);
+	char line[256];
+	int y = LINES / 2 - 3;
+
+	snprintf(line, sizeof(line), "Still %s?", s ? s->display_name : "there");
+	draw_text(y, (COLS - (int)draw_width(line)) / 2, COLS, ROLE_TITLE, line);
+	draw_text(y + 2, (COLS - 44) / 2, COLS, ROLE_NORMAL,
+	    "Press any key or tap your badge to continue.");
+	draw_textf(y + 3, (COLS - 24) / 2, COLS, ROLE_WARNING, "Locking in %ld s.",
+	    app_idle_left(app));
+}
+
 void
 app_draw(struct app *app)
 {
 	struct nav *nav = app_nav(app);
 
 	app->dirty = 0;
-	erase();
+	draw_frame_begin();
 	if (LINES < 10 || COLS < 40) {
 		draw_text(0, 0, COLS, ROLE_WARNING, "Terminal too small for chartgate (need 40x10).");
-		refresh();
+		draw_frame_end();
 		return;
 	}
 	draw_title(app);
-	nav->screen->draw(app, 1, LINES - 3, COLS);
+	if (app->still_prompt)
+		draw_still(app);	/* the screen's content stays hidden until answered */
+	else if (app->help)
+		draw_help(app, 1, LINES - 3);
+	else
+		nav->screen->draw(app, 1, LINES - 3, COLS);
 	draw_message(app, LINES - 2);
 	draw_hints(app, LINES - 1);
-	refresh();
+	draw_frame_end();
 }

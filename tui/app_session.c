@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "screens/screens.h"
 #include "tui/loop.h"
 
@@ -33,7 +34,19 @@ static void
 slot_clear(struct clin_session *s)
 {
 	secret_wipe(&s->token);
+	field_free(&s->justification);
+	field_free(&s->search);
 	memset(s, 0, sizeof(*s));
+}
+
+/* Up to four bytes a character: the limit is in characters, the buffer in bytes. */
+static int
+slot_fields_init(struct clin_session *s)
+{
+	if (field_init(&s->justification, 4 * APP_JUSTIFICATION_MAX, FIELD_MULTILINE) != 0 ||
+	    field_init(&s->search, 256, 0) != 0)
+		return -1;
+	return 0;
 }
 
 /* A free slot, or the least recently used suspended one (its clinician
@@ -61,8 +74,11 @@ app_session_suspend(struct app *app)
 
 	if (s != NULL)
 		s->last_used_ms = loop_now_ms();
+	app_uv_cancel(app);
+	field_clear(&app->pin);
 	app_data_wipe(app);
 	app->active = -1;
+	app->still_prompt = 0;
 	app->dirty = 1;
 }
 
@@ -72,11 +88,19 @@ app_session_open(struct app *app, struct net_session *res)
 	int slot = find_slot(app, res->user.id);
 	struct clin_session *s;
 
-	/* The active clinician tapping again means "I am done here": tap-out. */
+	/* The active clinician tapping again means "I am done here" (tap-out),
+	 * unless the cart was asking "still <name>?": then it means "continue". */
 	if (slot >= 0 && slot == app->active) {
 		secret_set(&app->sessions[slot].token, res->token, res->token_len);
+		if (app->tap_continues) {
+			app->still_prompt = 0;
+			app->last_input_ms = loop_now_ms();
+			app->dirty = 1;
+			return;
+		}
+		log_event(LOG_LEVEL_INFO, "lock: tap-out, user %s", res->user.id);
 		app_session_suspend(app);
-		app_message(app, ROLE_STATUS, "Signed out of the screen. Tap to resume.");
+		app_message(app, ROLE_STATUS, "Screen locked. Tap your badge to resume.");
 		return;
 	}
 	if (app->active >= 0)
@@ -87,6 +111,11 @@ app_session_open(struct app *app, struct net_session *res)
 	if (slot < 0 || !app->sessions[slot].used) {
 		slot = slot < 0 ? take_slot(app) : slot;
 		s = &app->sessions[slot];
+		if (slot_fields_init(s) != 0) {
+			slot_clear(s);
+			app_message(app, ROLE_ERROR, "Out of memory");
+			return;
+		}
 		s->used = 1;
 		snprintf(s->user_id, sizeof(s->user_id), "%s", res->user.id);
 		snprintf(s->session_id, sizeof(s->session_id), "%s", res->session_id);
@@ -103,11 +132,29 @@ app_session_open(struct app *app, struct net_session *res)
 	}
 	s->last_used_ms = loop_now_ms();
 	app->active = slot;
+	app->last_input_ms = s->last_used_ms;
+	app->still_prompt = 0;
 	app->gen++;
 	app_fetch_me(app);
 	if (s->stack[s->depth - 1].screen->enter)
 		s->stack[s->depth - 1].screen->enter(app);
 	app->dirty = 1;
+}
+
+/* A suspended session the server has already expired holds a dead token:
+ * drop it, so the next tap simply starts fresh and nothing lingers. */
+void
+app_sessions_expire(struct app *app)
+{
+	long long now = loop_now_ms();
+	int i;
+
+	for (i = 0; i < APP_MAX_SESSIONS; i++) {
+		struct clin_session *s = &app->sessions[i];
+		if (s->used && i != app->active && s->idle_ttl_ms > 0 &&
+		    now - s->last_used_ms > s->idle_ttl_ms)
+			slot_clear(s);
+	}
 }
 
 void

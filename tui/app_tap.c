@@ -9,6 +9,7 @@
 #include "auth/error.h"
 #include "auth/softkey.h"
 #include "auth/worker.h"
+#include "common/log.h"
 
 #define TAP_TIMEOUT_MS 30000
 
@@ -47,6 +48,7 @@ tap_end(struct app *app)
 static void
 tap_failed(struct app *app, const char *what, const char *why)
 {
+	log_event(LOG_LEVEL_WARNING, "tap failed: %s", what);
 	tap_end(app);
 	app_message(app, ROLE_ERROR, "%s: %s", what, why);
 }
@@ -64,6 +66,7 @@ on_session(struct net_session *res, const struct api_error *err, void *arg)
 		return;
 	}
 	tap_end(app);
+	log_event(LOG_LEVEL_INFO, "tap ok: user %s%s", res->user.id, res->resumed ? " (resumed)" : "");
 	app_session_open(app, res);
 	net_session_free(&res);
 }
@@ -109,7 +112,8 @@ app_tap(struct app *app, int badge)
 	if (app->tap != TAP_IDLE)
 		return;		/* one tap at a time; the reader is busy */
 	app->tap_badge = badge;
-	rc = api_challenge(app->http, "login", NULL, on_challenge, app, &app->tap_req);
+	app->tap_continues = app->still_prompt;
+	rc = api_challenge(app->http, NULL, "login", NULL, on_challenge, app, &app->tap_req);
 	if (rc != API_OK) {
 		app_message(app, ROLE_ERROR, "Cannot sign in: %s", api_strerror(rc));
 		return;
@@ -130,6 +134,11 @@ app_tap_done(struct app *app)
 	memset(&res, 0, sizeof(res));
 	if (auth_worker_finish(app->auth, &res) != 0)
 		return;		/* a stale wake-up */
+	if (app->uv == UV_ASSERT) {
+		app_uv_assertion_done(app, &res);
+		auth_assertion_clear(&res.assertion);
+		return;
+	}
 	if (app->tap != TAP_ASSERT) {
 		auth_assertion_clear(&res.assertion);
 		return;

@@ -22,7 +22,8 @@ struct screen {
 	int (*key)(struct app *, int key);
 	/* Once a second while on top (clocks, countdowns). May be NULL. */
 	void (*tick)(struct app *);
-	const struct hint *hints;	/* ends with { NULL, NULL } */
+	const struct hint *hints;	/* the hint bar: the keys that matter; ends with { NULL, NULL } */
+	const struct hint *keys;	/* the help overlay: every key (NULL: the hints) */
 };
 
 #endif
