@@ -122,7 +122,7 @@ demo: deps all
 # Install the Debian packages this tree needs that are not there yet.
 DEB_PKGS = pkg-config make gcc libncurses-dev libcurl4-openssl-dev libjansson-dev \
 	libssl-dev libfido2-dev libcbor-dev libmicrohttpd-dev libsqlite3-dev \
-	tmux valgrind sqlite3 openssl curl jq
+	tmux valgrind sqlite3 openssl curl jq groff-base man-db
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -134,12 +134,27 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
 	fi
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chartgate/themes
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/chartgate/themes/
+# INSTALL_FROM=DIR installs the binaries already built in DIR without building
+# (tests/integration/install.sh installs exactly what it tested).
+INSTALL_FROM ?=
+INSTALL_BINS = $(addprefix $(or $(INSTALL_FROM),$(BINDIR))/,chartgate chartgated chartgate-softkey)
+INSTDIR = $(DESTDIR)$(PREFIX)
+install: $(if $(INSTALL_FROM),,all)
+	install -d $(INSTDIR)/bin $(INSTDIR)/share/chartgate/themes $(INSTDIR)/share/doc/chartgate/examples \
+		$(INSTDIR)/share/man/man1 $(INSTDIR)/share/man/man5 $(INSTDIR)/share/man/man8 $(INSTDIR)/lib/systemd/system
+	install -m 0755 $(INSTALL_BINS) $(INSTDIR)/bin/
+	install -m 0644 themes/*.theme $(INSTDIR)/share/chartgate/themes/
+	install -m 0644 docs/man/*.1 $(INSTDIR)/share/man/man1/
+	install -m 0644 docs/man/*.5 $(INSTDIR)/share/man/man5/
+	install -m 0644 docs/man/*.8 $(INSTDIR)/share/man/man8/
+	install -m 0644 docs/examples/*.conf $(INSTDIR)/share/doc/chartgate/examples/
+	sed 's|@PREFIX@|$(PREFIX)|g' backend/chartgated.service >$(INSTDIR)/lib/systemd/system/chartgated.service
+	chmod 0644 $(INSTDIR)/lib/systemd/system/chartgated.service
 
 clean:
 	rm -rf build build-san bin
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)
+
+# Fuzz harnesses and their replay (make fuzz, make fuzz-check).
+include tests/fuzz/fuzz.mk
