@@ -50,6 +50,9 @@ audit_row_hash(const struct audit_row *r, const char *prev_hash, char out[AUDIT_
 	put_field(ctx, "rule", r->rule);
 	put_field(ctx, "path", r->path);
 	put_field(ctx, "request_id", r->request_id);
+	/* Added in schema 2: left out when empty, so rows written before it verify unchanged. */
+	if (r->detail[0] != '\0')
+		put_field(ctx, "detail", r->detail);
 	EVP_DigestFinal_ex(ctx, md, &len);
 	EVP_MD_CTX_free(ctx);
 	cg_hex(md, sizeof(md), out);

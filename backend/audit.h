@@ -23,6 +23,7 @@ struct audit_row {
 	char rule[48];		/* why: "care-team", "not_on_care_team", "bad_signature", ... */
 	char path[48];		/* "care-team" | "grant:<id>" | "break-glass:<id>" */
 	char request_id[48];
+	char detail[256];	/* free text a decision needs, e.g. a search's query; hashed only when set */
 	char prev_hash[AUDIT_HASH_HEX];
 	char hash[AUDIT_HASH_HEX];
 };
@@ -39,5 +40,11 @@ int audit_append(struct store *, struct audit_row *row);
 
 /* Walk the whole chain: 0 when intact, else -1 with *bad_seq = first broken row. */
 int audit_verify(struct store *, int64_t *bad_seq);
+
+/* chartgated --verify-audit: open FILE read-only, walk the chain with stricter
+ * checks than audit_verify (seq gaps, non-text or oversized fields), print
+ * "audit chain OK: N rows" or "audit chain broken at row SEQ: why".
+ * Returns the exit status: 0 intact, 1 broken or unreadable. */
+int audit_verify_file(const char *path);
 
 #endif

@@ -5,12 +5,13 @@
 
 #include <openssl/crypto.h>
 
+#include "backend/assertion.h"
 #include "backend/audit.h"
 #include "backend/handlers.h"
+#include "backend/lockout.h"
 #include "backend/session.h"
 #include "backend/util.h"
 #include "backend/vocab.h"
-#include "backend/webauthn.h"
 #include "common/b64url.h"
 
 /* A workstation id as it may appear in an origin and in the audit trail. */
@@ -42,21 +43,13 @@ h_health(struct req *r)
 }
 
 void
-h_challenge(struct req *r)
+challenge_issue(struct req *r, const char *purpose, const char *patient_id)
 {
-	json_t *p = json_object_get(r->body, "purpose");
 	struct challenge c;
 	char *id, b64[64];
+	int step_up = strcmp(purpose, "step_up") == 0;
+	json_t *o;
 
-	if (p != NULL && !json_is_string(p)) {
-		reply_error(r, 400, "bad_request", "purpose must be a string");
-		return;
-	}
-	if (p != NULL && strcmp(json_string_value(p), "login") != 0) {
-		/* step_up and enrol come with their endpoints. */
-		reply_error(r, 400, "bad_request", "only purpose \"login\" is supported");
-		return;
-	}
 	memset(&c, 0, sizeof(c));
 	if ((id = cg_random_id("ch-", 16)) == NULL || cg_random(c.bytes, sizeof(c.bytes)) != 0) {
 		free(id);
@@ -65,32 +58,42 @@ h_challenge(struct req *r)
 	}
 	snprintf(c.id, sizeof(c.id), "%s", id);
 	free(id);
-	snprintf(c.purpose, sizeof(c.purpose), "login");
+	snprintf(c.purpose, sizeof(c.purpose), "%s", purpose);
 	c.expires_at = cg_now() + r->app->cfg->challenge_ttl;
+	/* A step-up challenge is good for one session and one patient only. */
+	if (step_up) {
+		snprintf(c.session_id, sizeof(c.session_id), "%s", r->session.id);
+		snprintf(c.patient_id, sizeof(c.patient_id), "%s", patient_id);
+	}
 	if (store_challenge_put(r->app->store, &c) != STORE_OK) {
 		reply_error(r, 500, "internal", "internal error");
 		return;
 	}
 	b64url_encode(c.bytes, sizeof(c.bytes), b64);
-	reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:I}", "challenge_id", c.id,
-	    "challenge", b64, "rp_id", r->app->cfg->rp_id, "user_verification", "discouraged",
-	    "expires_in", (json_int_t)r->app->cfg->challenge_ttl));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "challenge_id", c.id,
+	    "challenge", b64, "rp_id", r->app->cfg->rp_id,
+	    "user_verification", step_up ? "required" : "discouraged",
+	    "expires_in", (json_int_t)r->app->cfg->challenge_ttl);
+	if (o != NULL && step_up)
+		json_object_set_new(o, "patient_id", json_string(patient_id));
+	reply_json(r, 200, o);
 }
 
-/* Everything one tap-in needs to free, in one place. */
-struct tap {
-	const char *challenge_id, *credential_id, *cdj_b64, *ad_b64, *sig_b64, *uh_b64;
-	unsigned char *cdj, *ad, *sig, *uh;
-	size_t cdj_len, ad_len, sig_len, uh_len;
-};
-
-static void
-tap_free(struct tap *t)
+void
+h_challenge(struct req *r)
 {
-	free(t->cdj);
-	free(t->ad);
-	free(t->sig);
-	free(t->uh);
+	json_t *p = json_object_get(r->body, "purpose");
+
+	if (p != NULL && !json_is_string(p)) {
+		reply_error(r, 400, "bad_request", "purpose must be a string");
+		return;
+	}
+	if (p == NULL || strcmp(json_string_value(p), "login") == 0)
+		challenge_issue(r, "login", NULL);
+	else if (strcmp(json_string_value(p), "step_up") == 0)
+		h_challenge_step_up(r);
+	else
+		reply_error(r, 400, "bad_request", "purpose is \"login\" or \"step_up\"");
 }
 
 static void
@@ -127,96 +130,44 @@ h_session_create(struct req *r)
 {
 	const struct config *cfg = r->app->cfg;
 	const char *ws = req_header(r, "Workstation-Id");
-	struct tap t;
-	struct challenge ch;
-	struct credential cred;
+	struct assertion_check ac;
 	struct user u;
 	struct session se;
-	char origin[STORE_ID_MAX + 16], why[160], token[SESSION_TOKEN_LEN], exp[CG_TIME_LEN];
+	char origin[STORE_ID_MAX + 16], token[SESSION_TOKEN_LEN], exp[CG_TIME_LEN];
 	unsigned char hash[32];
-	uint32_t count = 0;
 	int64_t now = cg_now();
-	int resumed = 0, rc;
-	struct webauthn_assertion wa;
+	int resumed = 0;
 	json_t *reply;
 
-	memset(&t, 0, sizeof(t));
-	t.challenge_id = json_string_value(json_object_get(r->body, "challenge_id"));
-	t.credential_id = json_string_value(json_object_get(r->body, "credential_id"));
-	t.cdj_b64 = json_string_value(json_object_get(r->body, "client_data_json"));
-	t.ad_b64 = json_string_value(json_object_get(r->body, "authenticator_data"));
-	t.sig_b64 = json_string_value(json_object_get(r->body, "signature"));
-	t.uh_b64 = json_string_value(json_object_get(r->body, "user_handle"));
-	if (!t.challenge_id || !t.credential_id || !t.cdj_b64 || !t.ad_b64 || !t.sig_b64 || !t.uh_b64) {
-		reply_error(r, 400, "bad_request", "challenge_id, credential_id, client_data_json, "
-		    "authenticator_data, signature and user_handle are required strings");
-		return;
-	}
 	if (!workstation_ok(ws)) {
 		reply_error(r, 400, "bad_request", "a Workstation-Id header is required");
 		return;
 	}
-	/* Consume the challenge before anything can fail: one challenge, one try. */
-	rc = store_challenge_take(r->app->store, t.challenge_id, &ch);
-	if (rc != STORE_OK) {
-		tap_deny(r, ws, NULL, "challenge_unknown", "unknown or already used");
-		return;
-	}
-	/* Whole seconds: '>' keeps a challenge usable for at least its full TTL. */
-	if (strcmp(ch.purpose, "login") != 0 || now > ch.expires_at) {
-		tap_deny(r, ws, NULL, "challenge_expired", NULL);
-		return;
-	}
-	t.cdj = b64url_decode_alloc(t.cdj_b64, &t.cdj_len);
-	t.ad = b64url_decode_alloc(t.ad_b64, &t.ad_len);
-	t.sig = b64url_decode_alloc(t.sig_b64, &t.sig_len);
-	t.uh = b64url_decode_alloc(t.uh_b64, &t.uh_len);
-	if (!t.cdj || !t.ad || !t.sig || !t.uh) {
-		tap_deny(r, ws, NULL, "malformed", "a field is not base64url");
-		goto out;
-	}
 	snprintf(origin, sizeof(origin), "chartgate:%s", ws);
-	if (webauthn_check_client_data(t.cdj, t.cdj_len, "webauthn.get", ch.bytes, sizeof(ch.bytes),
-	    origin, why, sizeof(why)) != 0) {
-		tap_deny(r, ws, NULL, "client_data", why);
-		goto out;
+	memset(&ac, 0, sizeof(ac));
+	ac.rp_id = cfg->rp_id;
+	ac.origin = origin;
+	ac.purpose = "login";
+	switch (assertion_check(r->app->store, r->body, &ac)) {
+	case ASSERTION_OK:
+		break;
+	case ASSERTION_BAD_REQUEST:
+		reply_error(r, 400, "bad_request", ASSERTION_FIELDS_MESSAGE);
+		return;
+	case ASSERTION_REFUSED:
+		if (lockout_rule_counts(ac.rule))
+			lockout_tap_failed(r, ws, json_string_value(json_object_get(r->body, "credential_id")));
+		tap_deny(r, ws, ac.cred_known ? ac.cred.user_id : NULL, ac.rule, ac.why);
+		return;
+	default:
+		reply_error(r, 500, "internal", "internal error");
+		return;
 	}
-	rc = store_credential_get(r->app->store, t.credential_id, &cred);
-	if (rc != STORE_OK) {
-		tap_deny(r, ws, NULL, "credential_unknown", t.credential_id);
-		goto out;
-	}
-	if (cred.revoked) {
-		tap_deny(r, ws, cred.user_id, "credential_revoked", t.credential_id);
-		goto out;
-	}
-	if (t.uh_len != strlen(cred.user_id) || CRYPTO_memcmp(t.uh, cred.user_id, t.uh_len) != 0) {
-		tap_deny(r, ws, cred.user_id, "user_handle", "does not belong to the credential");
-		goto out;
-	}
-	wa.client_data = t.cdj;
-	wa.client_data_len = t.cdj_len;
-	wa.auth_data = t.ad;
-	wa.auth_data_len = t.ad_len;
-	wa.sig = t.sig;
-	wa.sig_len = t.sig_len;
-	if (webauthn_verify(cfg->rp_id, &wa, cred.pubkey, 0, &count, why, sizeof(why)) != 0) {
-		tap_deny(r, ws, cred.user_id, "signature", why);
-		goto out;
-	}
-	if (!webauthn_sign_count_ok(cred.sign_count, count)) {
-		snprintf(why, sizeof(why), "stored %u, presented %u: possible cloned badge",
-		    cred.sign_count, count);
-		tap_deny(r, ws, cred.user_id, "sign_count", why);
-		goto out;
-	}
-	if (store_credential_set_count(r->app->store, cred.id, cred.sign_count, count) != STORE_OK) {
-		tap_deny(r, ws, cred.user_id, "sign_count", "raced with another tap");
-		goto out;
-	}
-	if (store_user_get(r->app->store, cred.user_id, &u) != STORE_OK || u.disabled) {
-		tap_deny(r, ws, cred.user_id, "user_disabled", NULL);
-		goto out;
+	if (lockout_tap_blocked(r, ws, &ac.cred))
+		return;
+	if (store_user_get(r->app->store, ac.cred.user_id, &u) != STORE_OK || u.disabled) {
+		tap_deny(r, ws, ac.cred.user_id, "user_disabled", NULL);
+		return;
 	}
 	if (session_token_new(token, hash) != 0)
 		goto fail;
@@ -238,6 +189,9 @@ h_session_create(struct req *r)
 		if (store_session_create(r->app->store, &se, hash) != STORE_OK)
 			goto fail;
 	}
+	/* Which badge holds the session (revocation ends it) and the cart's tap order. */
+	if (store_session_note_tap(r->app->store, se.id, ac.cred.id, now) != STORE_OK)
+		goto fail;
 	audit_session(r, "tap-in", ws, u.id, "permit", resumed ? "resumed" : "created", se.id);
 	cg_time_fmt(se.expires_at, exp);
 	reply = json_pack("{s:s, s:s, s:s, s:b, s:o}", "token", token, "session_id", se.id,
@@ -246,12 +200,10 @@ h_session_create(struct req *r)
 	fprintf(stderr, "chartgated: %s: %s tapped in on %s (session %s%s)\n", r->request_id,
 	    u.id, ws, se.id, resumed ? ", resumed" : "");
 	reply_json(r, resumed ? 200 : 201, reply);
-	goto out;
+	return;
 fail:
 	OPENSSL_cleanse(token, sizeof(token));
 	reply_error(r, 500, "internal", "internal error");
-out:
-	tap_free(&t);
 }
 
 void
@@ -280,9 +232,11 @@ h_me(struct req *r)
 	cg_time_fmt(r->session.created_at, created);
 	cg_time_fmt(r->session.expires_at, exp);
 	cg_time_fmt(session_idle_expires(&r->session, r->app->cfg->session_idle), idle);
-	reply_json(r, 200, json_pack("{s:o, s:{s:s, s:s, s:s, s:s, s:s}, s:o}",
+	/* idle_timeout lets a client tell, from its own clock, when a suspended session lapsed. */
+	reply_json(r, 200, json_pack("{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I}, s:o}",
 	    "user", user_json(&r->user),
 	    "session", "id", r->session.id, "workstation", r->session.workstation,
 	    "created_at", created, "expires_at", exp, "idle_expires_at", idle,
+	    "idle_timeout", (json_int_t)r->app->cfg->session_idle,
 	    "purposes", purposes));
 }

@@ -1,12 +1,14 @@
-/* Handlers for the worklist and the chart: every chart decision, permit or deny, is audited first. */
+/* Handlers for the worklist, the chart and one chart section: every decision, permit or deny, is audited. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/audit.h"
+#include "backend/access.h"
 #include "backend/handlers.h"
-#include "backend/policy.h"
+#include "backend/util.h"
 #include "backend/vocab.h"
+
+#define CHART_SECTIONS_MAX 64
 
 /* "A B C" -> ["A","B","C"] */
 static json_t *
@@ -39,122 +41,142 @@ h_worklist(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:n}", "patients", patients, "next_cursor"));
 }
 
-struct chart_build {
-	struct store *store;
-	json_t *sections;
-	char released[512];	/* for the audit row */
-	int failed;
+/* The section object; a gated one carries no items at all: nothing to count, nothing to peek at. */
+static json_t *
+section_json(struct store *s, const struct section *sec, int gated)
+{
+	json_t *items = json_array();
+
+	if (!gated && store_section_items(s, sec->id, items) != STORE_OK) {
+		json_decref(items);
+		return NULL;
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "id", sec->id, "title", sec->title,
+	    "confidentiality", sec->confidentiality, "sensitivity", words(sec->sensitivity),
+	    "gated", gated ? json_string("step_up") : json_null(), "items", items);
+}
+
+struct section_list {
+	struct section v[CHART_SECTIONS_MAX];
+	size_t n;
+	int sensitive;	/* any of them */
 };
 
 static int
-add_section(void *arg, const struct section *sec)
+collect(void *arg, const struct section *sec)
 {
-	struct chart_build *b = arg;
-	int gated = policy_section_gated(sec->confidentiality, sec->sensitivity);
-	json_t *items = json_array(), *o;
-	size_t n;
+	struct section_list *l = arg;
 
-	/* A gated section carries no items at all: nothing to count, nothing to peek at. */
-	if (!gated) {
-		if (store_section_items(b->store, sec->id, items) != STORE_OK)
-			b->failed = 1;
-		n = strlen(b->released);
-		snprintf(b->released + n, sizeof(b->released) - n, "%s%s", n ? "," : "", sec->id);
-	}
-	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "id", sec->id, "title", sec->title,
-	    "confidentiality", sec->confidentiality, "sensitivity", words(sec->sensitivity),
-	    "gated", gated ? json_string("step_up") : json_null(), "items", items);
-	if (o == NULL || json_array_append_new(b->sections, o) != 0)
-		b->failed = 1;
-	return b->failed;
+	if (l->n == CHART_SECTIONS_MAX)
+		return 1;
+	l->v[l->n++] = *sec;
+	l->sensitive |= policy_section_sensitive(sec->confidentiality, sec->sensitivity);
+	return 0;
 }
 
-static int
-audit_chart(struct req *r, const char *patient_id, const char *purpose,
-    const struct policy_decision *d, const char *sections)
+/* Audit a denial and answer it. */
+static void
+deny(struct req *r, const char *kind, const char *pid, const char *purpose, const struct access *a)
 {
-	struct audit_row a;
-
-	memset(&a, 0, sizeof(a));
-	snprintf(a.kind, sizeof(a.kind), "chart");
-	snprintf(a.user_id, sizeof(a.user_id), "%s", r->user.id);
-	snprintf(a.workstation, sizeof(a.workstation), "%s", r->session.workstation);
-	snprintf(a.patient_id, sizeof(a.patient_id), "%s", patient_id);
-	snprintf(a.sections, sizeof(a.sections), "%s", sections ? sections : "");
-	snprintf(a.purpose, sizeof(a.purpose), "%s", purpose ? purpose : "");
-	snprintf(a.decision, sizeof(a.decision), "%s",
-	    d->outcome == POLICY_PERMIT ? "permit" : "deny");
-	snprintf(a.rule, sizeof(a.rule), "%s", d->rule);
-	snprintf(a.path, sizeof(a.path), "%s", d->path ? d->path : "");
-	snprintf(a.request_id, sizeof(a.request_id), "%s", r->request_id);
-	return audit_append(r->app->store, &a);
+	access_audit(r, &(struct audit_note){ .kind = kind, .patient_id = pid, .purpose = purpose,
+	    .decision = "deny", .rule = a->d.rule });
+	access_reply_denied(r, a);
 }
 
 void
 h_chart(struct req *r)
 {
-	const char *pid = r->params[0];
-	const char *purpose = req_query(r, "purpose");
-	struct policy_request q;
-	struct policy_decision d;
-	struct patient p;
-	struct chart_build b;
+	const char *pid = r->params[0], *purpose = req_query(r, "purpose");
+	struct section_list *l = calloc(1, sizeof(*l));
+	struct access a;
+	char released[512] = "";
+	json_t *sections = NULL, *o;
+	size_t i, n;
+
+	if (l == NULL || store_sections(r->app->store, pid, collect, l) != STORE_OK) {
+		reply_error(r, 500, "internal", "internal error");
+		goto out;
+	}
+	if (access_decide(r, pid, purpose, l->sensitive, &a) != 0)
+		goto out;
+	if (a.d.outcome != POLICY_PERMIT && a.d.outcome != POLICY_PERMIT_STEP_UP) {
+		deny(r, "chart", pid, purpose, &a);
+		goto out;
+	}
+	sections = json_array();
+	for (i = 0; i < l->n; i++) {
+		int gated = policy_section_gated(&a.d, &l->v[i]);
+
+		if ((o = section_json(r->app->store, &l->v[i], gated)) == NULL ||
+		    json_array_append_new(sections, o) != 0)
+			goto fail;
+		if (!gated) {
+			n = strlen(released);
+			snprintf(released + n, sizeof(released) - n, "%s%s", n ? "," : "", l->v[i].id);
+		}
+	}
+	/* No audit row, no chart. */
+	if (access_audit(r, &(struct audit_note){ .kind = "chart", .patient_id = pid,
+	    .sections = released, .purpose = purpose, .decision = "permit", .rule = a.d.rule,
+	    .path = a.d.path }) != 0)
+		goto fail;
+	reply_json(r, 200, json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:o}, s:o, s:o}",
+	    "patient", "id", a.patient.id, "mrn", a.patient.mrn, "display_name", a.patient.display_name,
+	    "birth_date", a.patient.birth_date, "sex", a.patient.sex, "flags", words(a.patient.flags),
+	    "access", access_json(&a, purpose), "sections", sections));
+	goto out;
+fail:
+	json_decref(sections);
+	reply_error(r, 500, "internal", "internal error");
+out:
+	free(l);
+}
+
+void
+h_section(struct req *r)
+{
+	const char *pid = r->params[0], *sid = r->params[1], *purpose = req_query(r, "purpose");
+	struct section sec;
+	struct access a;
+	json_t *o;
 	int rc;
 
-	memset(&q, 0, sizeof(q));
-	q.roles = &r->user.roles;
-	q.purpose = purpose;
-	rc = store_patient_get(r->app->store, pid, &p);
-	if (rc == STORE_ERROR ||
-	    (rc == STORE_OK && store_care_relationship(r->app->store, r->user.id, pid, &q.rel) != STORE_OK)) {
+	if ((rc = store_section_get(r->app->store, pid, sid, &sec)) == STORE_ERROR) {
 		reply_error(r, 500, "internal", "internal error");
 		return;
 	}
-	q.patient_exists = rc == STORE_OK;
-	policy_decide(&q, &d);
-
-	if (d.outcome != POLICY_PERMIT) {
-		/* Denials are audited too; the answer does not wait on the audit. */
-		if (audit_chart(r, pid, purpose, &d, NULL) != 0)
-			fprintf(stderr, "chartgated: %s: audit append failed\n", r->request_id);
-		switch (d.outcome) {
-		case POLICY_FORBIDDEN:
-			reply_error(r, 403, "forbidden", "this role does not read charts");
-			break;
-		case POLICY_PURPOSE_REQUIRED:
-			reply_error(r, 428, "purpose_required", "say why you open this chart (?purpose=)");
-			break;
-		case POLICY_PURPOSE_INVALID:
-			reply_error(r, 400, "bad_request", "this purpose of use is not available to your role");
-			break;
-		case POLICY_NOT_FOUND:
-			reply_error(r, 404, "not_found", "no such patient");
-			break;
-		default:
-			reply_json(r, 403, json_pack("{s:{s:s, s:s, s:s}, s:b}", "error",
-			    "code", "no_relationship",
-			    "message", strcmp(d.rule, "encounter_finished") == 0 ?
-			    "the encounter you cared for this patient in has finished" :
-			    "you are not on this patient's care team",
-			    "rule", d.rule, "break_glass_allowed", 1));
-			break;
-		}
+	if (access_decide(r, pid, purpose, rc == STORE_OK &&
+	    policy_section_sensitive(sec.confidentiality, sec.sensitivity), &a) != 0)
+		return;
+	if (a.d.outcome != POLICY_PERMIT && a.d.outcome != POLICY_PERMIT_STEP_UP) {
+		deny(r, "section", pid, purpose, &a);
 		return;
 	}
-
-	memset(&b, 0, sizeof(b));
-	b.store = r->app->store;
-	b.sections = json_array();
-	if (store_sections(r->app->store, pid, add_section, &b) != STORE_OK || b.failed ||
-	    audit_chart(r, pid, purpose, &d, b.released) != 0) {
-		/* No audit row, no chart. */
-		json_decref(b.sections);
+	if (rc != STORE_OK) {
+		access_audit(r, &(struct audit_note){ .kind = "section", .patient_id = pid,
+		    .purpose = purpose, .decision = "deny", .rule = "section_unknown", .path = a.d.path });
+		reply_error(r, 404, "not_found", "no such section in this chart");
+		return;
+	}
+	if (policy_section_gated(&a.d, &sec)) {
+		/* RFC 9470: tell the client which authentication is missing and how fresh it must be. */
+		access_audit(r, &(struct audit_note){ .kind = "section", .patient_id = pid,
+		    .sections = sid, .purpose = purpose, .decision = "deny", .rule = "step_up_required",
+		    .path = a.d.path });
+		snprintf(r->www_authenticate, sizeof(r->www_authenticate),
+		    "Bearer error=\"insufficient_user_authentication\", max_age=%lld",
+		    (long long)r->app->cfg->step_up_ttl);
+		reply_error(r, 401, "step_up_required",
+		    "this section is sensitive: confirm with your badge and PIN first");
+		return;
+	}
+	if ((o = section_json(r->app->store, &sec, 0)) == NULL ||
+	    access_audit(r, &(struct audit_note){ .kind = "section", .patient_id = pid,
+	    .sections = sid, .purpose = purpose, .decision = "permit", .rule = a.d.rule,
+	    .path = a.d.path }) != 0) {
+		json_decref(o);
 		reply_error(r, 500, "internal", "internal error");
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:o}, s:{s:s, s:s}, s:o}",
-	    "patient", "id", p.id, "mrn", p.mrn, "display_name", p.display_name,
-	    "birth_date", p.birth_date, "sex", p.sex, "flags", words(p.flags),
-	    "access", "path", d.path, "purpose", purpose,
-	    "sections", b.sections));
+	reply_json(r, 200, o);
 }

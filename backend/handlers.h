@@ -11,5 +11,15 @@ void h_session_delete_current(struct req *);
 void h_me(struct req *);
 void h_worklist(struct req *);
 void h_chart(struct req *);
+void h_section(struct req *);
+void h_patient_search(struct req *);
+void h_step_up(struct req *);
+void h_break_glass(struct req *);
+
+/* Shared between handlers. */
+/* Store a fresh challenge and answer it; step_up ones are bound to r's session and patient_id. */
+void challenge_issue(struct req *, const char *purpose, const char *patient_id);
+/* POST /v1/auth/challenge {"purpose":"step_up","patient_id"} (needs a session). */
+void h_challenge_step_up(struct req *);
 
 #endif

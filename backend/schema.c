@@ -82,6 +82,86 @@ static const struct step steps[] = {
 	{ 1,
 		"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 		"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;" },
+	/* 2: task-bound access (docs/policy.md): the policy as data, step-up and break-glass */
+	{ 2,
+		"CREATE TABLE policy_rules (position INTEGER PRIMARY KEY,"
+		"  role TEXT NOT NULL, purpose TEXT NOT NULL, patient TEXT NOT NULL,"
+		"  care TEXT NOT NULL, unit TEXT NOT NULL, access_grant TEXT NOT NULL,"
+		"  step_up TEXT NOT NULL, sensitive TEXT NOT NULL,"
+		"  decision TEXT NOT NULL, path TEXT NOT NULL, rule TEXT NOT NULL);" },
+	/* The defaults; first match wins. Columns as in docs/policy.md. */
+	{ 2,
+		"INSERT INTO policy_rules VALUES"
+		" (10,'non_clinical','*','*','*','*','*','*','*','deny','','role_not_clinical'),"
+		" (20,'*','missing','*','*','*','*','*','*','purpose_required','','purpose_missing'),"
+		" (30,'*','invalid','*','*','*','*','*','*','purpose_invalid','','purpose_not_allowed'),"
+		" (40,'*','*','unknown','*','*','*','*','*','not_found','','patient_unknown'),"
+		" (50,'*','btg','*','*','*','none','*','*','purpose_invalid','','btg_without_grant'),"
+		" (60,'*','routine,emergency','known','active,grace','same','*','no','yes',"
+		"  'permit_step_up','care-team','care-team'),"
+		" (70,'*','routine,emergency','known','active,grace','same','*','*','*',"
+		"  'permit','care-team','care-team'),"
+		" (80,'*','btg,emergency','known','*','*','break_glass','no','yes',"
+		"  'permit_step_up','break-glass','break-glass'),"
+		" (90,'*','btg,emergency','known','*','*','break_glass','*','*',"
+		"  'permit','break-glass','break-glass'),"
+		" (100,'*','routine','known','*','*','break_glass','*','*',"
+		"  'purpose_invalid','','purpose_not_break_glass'),"
+		" (110,'*','*','known','active,grace','other','*','*','*','deny_break_glass','','different_unit'),"
+		" (120,'*','*','known','finished','*','*','*','*','deny_break_glass','','encounter_finished'),"
+		" (130,'*','*','known','none','*','*','*','*','deny_break_glass','','not_on_care_team');" },
+	/* Step-up and break-glass challenges belong to one session and one patient. */
+	{ 2, "ALTER TABLE challenges ADD COLUMN session_id TEXT NOT NULL DEFAULT '';" },
+	{ 2, "ALTER TABLE challenges ADD COLUMN patient_id TEXT NOT NULL DEFAULT '';" },
+	{ 2,
+		"CREATE TABLE step_ups (session_id TEXT NOT NULL REFERENCES sessions(id),"
+		"  patient_id TEXT NOT NULL REFERENCES patients(id), until INTEGER NOT NULL,"
+		"  PRIMARY KEY (session_id, patient_id));" },
+	/* Shaped for the reviewer desk: one row per event, triaged in place. */
+	{ 2,
+		"CREATE TABLE break_glass (id TEXT PRIMARY KEY,"
+		"  user_id TEXT NOT NULL REFERENCES users(id),"
+		"  patient_id TEXT NOT NULL REFERENCES patients(id), workstation TEXT NOT NULL,"
+		"  reason_code TEXT NOT NULL"
+		"    CHECK (reason_code IN ('OVRER','OVRPJ','OVRPS','OVRTPS','OVRINCOMP')),"
+		"  justification TEXT NOT NULL, created_at INTEGER NOT NULL,"
+		"  expires_at INTEGER NOT NULL, revoked_at INTEGER,"
+		"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','in_review','closed')),"
+		"  assignee TEXT REFERENCES users(id), decision TEXT, note TEXT, decided_at INTEGER);" },
+	{ 2, "CREATE INDEX break_glass_user_patient ON break_glass(user_id, patient_id);" },
+	{ 2, "CREATE INDEX break_glass_status ON break_glass(status, created_at);" },
+	/* Free text an audit row must carry, e.g. a search's query; hashed when non-empty. */
+	{ 2, "ALTER TABLE audit ADD COLUMN detail TEXT NOT NULL DEFAULT '';" },
+	/* 3: the helpdesk desk: lock-outs, which badge opened a session, enrolment, reasons */
+	{ 3, "ALTER TABLE credentials ADD COLUMN aaguid TEXT;" },
+	{ 3, "ALTER TABLE credentials ADD COLUMN last_used_at INTEGER;" },
+	{ 3, "ALTER TABLE credentials ADD COLUMN locked_at INTEGER;" },
+	/* The badge of the latest tap (revoking it ends the session), and a global
+	 * tap order: the newest tap on a cart is its active session. */
+	{ 3, "ALTER TABLE sessions ADD COLUMN credential_id TEXT;" },
+	{ 3, "ALTER TABLE sessions ADD COLUMN tap_seq INTEGER NOT NULL DEFAULT 0;" },
+	{ 3, "CREATE INDEX sessions_workstation ON sessions(workstation);" },
+	{ 3, "CREATE INDEX sessions_credential ON sessions(credential_id);" },
+	{ 3,
+		"CREATE TABLE tap_failures (credential_id TEXT NOT NULL REFERENCES credentials(id),"
+		"  at INTEGER NOT NULL);" },
+	{ 3, "CREATE INDEX tap_failures_credential ON tap_failures(credential_id, at);" },
+	/* Bound to the user being enrolled and to the helpdesk session that asked. */
+	{ 3,
+		"CREATE TABLE enrol_challenges (id TEXT PRIMARY KEY, challenge BLOB NOT NULL,"
+		"  user_id TEXT NOT NULL REFERENCES users(id), actor_id TEXT NOT NULL REFERENCES users(id),"
+		"  session_id TEXT NOT NULL, expires_at INTEGER NOT NULL);" },
+	/* The full text of each helpdesk reason; the audit row carries its SHA-256. */
+	{ 3,
+		"CREATE TABLE helpdesk_actions (request_id TEXT PRIMARY KEY, time TEXT NOT NULL,"
+		"  actor_id TEXT NOT NULL, action TEXT NOT NULL, decision TEXT NOT NULL,"
+		"  target_user_id TEXT NOT NULL, object_id TEXT NOT NULL, reason TEXT NOT NULL);" },
+	{ 3,
+		"CREATE TRIGGER helpdesk_actions_no_update BEFORE UPDATE ON helpdesk_actions"
+		"  BEGIN SELECT RAISE(ABORT, 'helpdesk_actions is append-only'); END;" },
+	{ 3,
+		"CREATE TRIGGER helpdesk_actions_no_delete BEFORE DELETE ON helpdesk_actions"
+		"  BEGIN SELECT RAISE(ABORT, 'helpdesk_actions is append-only'); END;" },
 };
 
 static int

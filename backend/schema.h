@@ -4,7 +4,7 @@
 
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 1 /* the newest step in schema.c */
+#define SCHEMA_VERSION 3 /* the newest step in schema.c */
 
 /* Bring db up to SCHEMA_VERSION inside one transaction; 0 on success.
  * Refuses a database newer than this binary. */

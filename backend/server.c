@@ -15,8 +15,10 @@
 #include <microhttpd.h>
 
 #include "backend/handlers.h"
+#include "backend/h_helpdesk.h"
 #include "backend/session.h"
 #include "backend/util.h"
+#include "common/log.h"
 
 struct route {
 	const char *method;
@@ -33,6 +35,18 @@ static const struct route routes[] = {
 	{ "GET", "/v1/me", h_me, 1 },
 	{ "GET", "/v1/worklist", h_worklist, 1 },
 	{ "GET", "/v1/patients/*/chart", h_chart, 1 },
+	{ "GET", "/v1/patients/*/chart/sections/*", h_section, 1 },
+	{ "GET", "/v1/patients", h_patient_search, 1 },
+	{ "POST", "/v1/patients/*/break-glass", h_break_glass, 1 },
+	{ "POST", "/v1/auth/step-up", h_step_up, 1 },
+	{ "GET", "/v1/helpdesk/users", h_helpdesk_users, 1 },
+	{ "GET", "/v1/helpdesk/sessions", h_helpdesk_sessions, 1 },
+	{ "DELETE", "/v1/helpdesk/sessions/*", h_helpdesk_session_end, 1 },
+	{ "POST", "/v1/helpdesk/users/*/unlock", h_helpdesk_unlock, 1 },
+	{ "GET", "/v1/helpdesk/users/*/authenticators", h_helpdesk_authenticators, 1 },
+	{ "POST", "/v1/helpdesk/users/*/authenticators", h_helpdesk_enrol, 1 },
+	{ "POST", "/v1/helpdesk/users/*/authenticators/challenge", h_helpdesk_enrol_challenge, 1 },
+	{ "DELETE", "/v1/helpdesk/authenticators/*", h_helpdesk_authenticator_revoke, 1 },
 };
 
 /* Per-request state, from the first access-handler call to the completion callback. */
@@ -44,6 +58,7 @@ struct ctx {
 	int too_large;
 	int queued;
 	unsigned status;
+	const char *route;	/* the matched pattern: what the log names, never the path */
 };
 
 const char *
@@ -121,6 +136,8 @@ queue(struct MHD_Connection *conn, struct ctx *c)
 	MHD_add_response_header(resp, "X-Request-Id", c->r.request_id);
 	if (c->r.allow != NULL)
 		MHD_add_response_header(resp, "Allow", c->r.allow);
+	if (c->r.www_authenticate[0] != '\0')
+		MHD_add_response_header(resp, "WWW-Authenticate", c->r.www_authenticate);
 	ret = MHD_queue_response(conn, c->r.status, resp);
 	MHD_destroy_response(resp);
 	c->queued = 1;
@@ -128,14 +145,14 @@ queue(struct MHD_Connection *conn, struct ctx *c)
 	return ret;
 }
 
-/* Resolve the bearer token into r->session and r->user; 0 when the caller is authenticated. */
-static int
-authenticate(struct req *r)
+int
+req_authenticate(struct req *r)
 {
 	const char *token = session_bearer(req_header(r, MHD_HTTP_HEADER_AUTHORIZATION));
 	const char *ws = req_header(r, "Workstation-Id");
 	const struct config *cfg = r->app->cfg;
 	unsigned char hash[32];
+	char ended[32];
 	int64_t now = cg_now();
 	enum session_state st;
 
@@ -165,6 +182,12 @@ authenticate(struct req *r)
 	r->session.last_seen_at = now;
 	return 0;
 deny:
+	/* Say so when a person ended it, so the cart does not look broken. */
+	if (store_session_end_reason(r->app->store, hash, ended, sizeof(ended)) == STORE_OK &&
+	    strncmp(ended, "helpdesk", 8) == 0) {
+		reply_error(r, 401, "session_ended", "the helpdesk ended this session; tap in again");
+		return -1;
+	}
 	reply_error(r, 401, "unauthenticated", "session is not valid; tap in again");
 	return -1;
 }
@@ -188,7 +211,9 @@ dispatch(struct ctx *c)
 			}
 			continue;
 		}
-		if (strcmp(r->method, "POST") == 0) {
+		c->route = routes[i].pattern;
+		/* DELETE may carry a body too (the helpdesk's {"reason"}); an empty one is none. */
+		if (strcmp(r->method, "POST") == 0 || (strcmp(r->method, "DELETE") == 0 && c->len > 0)) {
 			r->body = json_loadb(c->buf ? c->buf : "", c->len,
 			    JSON_REJECT_DUPLICATES, &jerr);
 			if (r->body == NULL || !json_is_object(r->body)) {
@@ -196,7 +221,7 @@ dispatch(struct ctx *c)
 				return;
 			}
 		}
-		if (routes[i].needs_session && authenticate(r) != 0)
+		if (routes[i].needs_session && req_authenticate(r) != 0)
 			return;
 		routes[i].fn(r);
 		if (r->status == 0)
@@ -289,9 +314,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (end.tv_sec - c->start.tv_sec) * 1000 + (end.tv_nsec - c->start.tv_nsec) / 1000000;
-	/* Method, path (never the query string), status, latency, id: no bodies, no tokens. */
-	fprintf(stderr, "%s %s %u %ldms %s\n", c->r.method, c->r.path, c->queued ? c->status : 0,
-	    ms, c->r.request_id);
+	/* Method, route pattern (a path holds patient ids), status, latency, request id:
+	 * the id leads to the audit row; no bodies, no tokens, no query strings. */
+	log_event(LOG_LEVEL_INFO, "%s %s %u %ldms %s", c->r.method,
+	    c->route ? c->route : "(no route)", c->queued ? c->status : 0, ms, c->r.request_id);
 	json_decref(c->r.body);
 	json_decref(c->r.reply);
 	free((char *)c->r.allow);

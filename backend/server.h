@@ -19,11 +19,17 @@ struct config {
 	int64_t challenge_ttl;		/* seconds a login challenge stays usable */
 	int64_t session_idle;		/* seconds of inactivity that end a session */
 	int64_t session_max;		/* absolute session lifetime */
+	int64_t discharge_grace;	/* care-team access lasts this long after discharge */
+	int64_t step_up_ttl;		/* seconds a step-up opens one patient's sensitive sections */
+	int64_t break_glass_ttl;	/* seconds a break-glass grant lasts */
 };
+
+struct policy;
 
 struct app {
 	struct store *store;
 	const struct config *cfg;
+	const struct policy *policy;	/* the rule table, loaded at start */
 };
 
 #define REQ_PARAMS 2
@@ -44,10 +50,14 @@ struct req {
 	unsigned status;
 	json_t *reply;			/* NULL: empty body (204) */
 	const char *allow;		/* Allow header of a 405 */
+	char www_authenticate[128];	/* WWW-Authenticate header when non-empty */
 };
 
 const char *req_header(const struct req *, const char *name);
 const char *req_query(const struct req *, const char *name);
+/* Resolve the bearer token into r->session and r->user for a route that does not
+ * always need one; 0 when authenticated, else -1 with the 401 already chosen. */
+int req_authenticate(struct req *);
 
 /* Reply with body (reference stolen) / with the error envelope. */
 void reply_json(struct req *, unsigned status, json_t *body);

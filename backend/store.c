@@ -1,7 +1,6 @@
 /* The storage interface over SQLite: one connection, serialised by one mutex, WAL, foreign keys on. */
 #include "backend/store.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +10,7 @@
 
 #include "backend/audit.h"
 #include "backend/schema.h"
-
-struct store {
-	sqlite3 *db;
-	pthread_mutex_t mu;	/* recursive: store_begin holds it until commit */
-};
+#include "backend/store_impl.h"
 
 static void
 lock(struct store *s)
@@ -185,12 +180,15 @@ store_challenge_put(struct store *s, const struct challenge *c)
 		sqlite3_bind_int64(st, 1, c->expires_at - 3600);
 		run(s, st);
 	}
-	st = prep(s, "INSERT INTO challenges (id, challenge, purpose, expires_at) VALUES (?,?,?,?)");
+	st = prep(s, "INSERT INTO challenges (id, challenge, purpose, expires_at, session_id,"
+	    " patient_id) VALUES (?,?,?,?,?,?)");
 	if (st != NULL) {
 		text(st, 1, c->id);
 		sqlite3_bind_blob(st, 2, c->bytes, sizeof(c->bytes), SQLITE_TRANSIENT);
 		text(st, 3, c->purpose);
 		sqlite3_bind_int64(st, 4, c->expires_at);
+		text(st, 5, c->session_id);
+		text(st, 6, c->patient_id);
 	}
 	rc = run(s, st);
 	unlock(s);
@@ -204,7 +202,8 @@ store_challenge_take(struct store *s, const char *id, struct challenge *out)
 	int rc = STORE_NOT_FOUND;
 
 	lock(s);
-	st = prep(s, "SELECT challenge, purpose, expires_at FROM challenges WHERE id = ?");
+	st = prep(s, "SELECT challenge, purpose, expires_at, session_id, patient_id"
+	    " FROM challenges WHERE id = ?");
 	if (st == NULL) {
 		unlock(s);
 		return STORE_ERROR;
@@ -217,6 +216,8 @@ store_challenge_take(struct store *s, const char *id, struct challenge *out)
 		memcpy(out->bytes, sqlite3_column_blob(st, 0), sizeof(out->bytes));
 		col(st, 1, out->purpose, sizeof(out->purpose));
 		out->expires_at = sqlite3_column_int64(st, 2);
+		col(st, 3, out->session_id, sizeof(out->session_id));
+		col(st, 4, out->patient_id, sizeof(out->patient_id));
 		rc = STORE_OK;
 	}
 	sqlite3_finalize(st);
@@ -534,33 +535,6 @@ store_patient_get(struct store *s, const char *id, struct patient *out)
 }
 
 int
-store_care_relationship(struct store *s, const char *user_id, const char *patient_id,
-    enum care_rel *out)
-{
-	sqlite3_stmt *st;
-	int rc = STORE_OK;
-
-	*out = CARE_NONE;
-	lock(s);
-	st = prep(s, "SELECT max(e.status = 'in-progress') FROM care_team_members c"
-	    " JOIN encounters e ON e.id = c.encounter_id"
-	    " WHERE c.user_id = ? AND e.patient_id = ?");
-	if (st == NULL) {
-		unlock(s);
-		return STORE_ERROR;
-	}
-	text(st, 1, user_id);
-	text(st, 2, patient_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = STORE_ERROR;
-	else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*out = sqlite3_column_int(st, 0) ? CARE_ACTIVE : CARE_FINISHED_ONLY;
-	sqlite3_finalize(st);
-	unlock(s);
-	return rc;
-}
-
-int
 store_sections(struct store *s, const char *patient_id,
     int (*fn)(void *arg, const struct section *), void *arg)
 {
@@ -654,8 +628,8 @@ store_audit_append(struct store *s, struct audit_row *r)
 	sqlite3_finalize(st);
 	audit_row_hash(r, r->prev_hash, r->hash);
 	st = prep(s, "INSERT INTO audit (seq, time, kind, user_id, workstation, patient_id, sections,"
-	    " purpose, decision, rule, path, request_id, prev_hash, hash)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    " purpose, decision, rule, path, request_id, prev_hash, hash, detail)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, r->seq);
 		text(st, 2, r->time);
@@ -671,6 +645,7 @@ store_audit_append(struct store *s, struct audit_row *r)
 		text(st, 12, r->request_id);
 		text(st, 13, r->prev_hash);
 		text(st, 14, r->hash);
+		text(st, 15, r->detail);
 	}
 	if (run(s, st) != STORE_OK)
 		goto fail;
@@ -692,7 +667,7 @@ store_audit_each(struct store *s, int (*fn)(void *arg, const struct audit_row *)
 
 	lock(s);
 	st = prep(s, "SELECT seq, time, kind, user_id, workstation, patient_id, sections, purpose,"
-	    " decision, rule, path, request_id, prev_hash, hash FROM audit ORDER BY seq");
+	    " decision, rule, path, request_id, prev_hash, hash, detail FROM audit ORDER BY seq");
 	if (st == NULL) {
 		unlock(s);
 		return STORE_ERROR;
@@ -713,6 +688,7 @@ store_audit_each(struct store *s, int (*fn)(void *arg, const struct audit_row *)
 		col(st, 11, r.request_id, sizeof(r.request_id));
 		col(st, 12, r.prev_hash, sizeof(r.prev_hash));
 		col(st, 13, r.hash, sizeof(r.hash));
+		col(st, 14, r.detail, sizeof(r.detail));
 		if (fn(arg, &r) != 0)
 			break;
 	}
@@ -879,5 +855,43 @@ store_put_item(struct store *s, const char *section_id, int position, const char
 		else
 			sqlite3_bind_null(st, 5);
 	}
+	return run(s, st);
+}
+
+/* ---- for the store's other files (store_impl.h) ---- */
+
+void
+store_lock(struct store *s)
+{
+	lock(s);
+}
+
+void
+store_unlock(struct store *s)
+{
+	unlock(s);
+}
+
+sqlite3_stmt *
+store_prep(struct store *s, const char *sql)
+{
+	return prep(s, sql);
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	text(st, i, v);
+}
+
+void
+store_col(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	col(st, i, buf, size);
+}
+
+int
+store_run(struct store *s, sqlite3_stmt *st)
+{
 	return run(s, st);
 }

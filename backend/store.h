@@ -31,8 +31,10 @@ int store_rollback(struct store *);
 struct challenge {
 	char id[STORE_ID_MAX];
 	unsigned char bytes[32];
-	char purpose[16];
+	char purpose[16];		/* "login" | "step_up" */
 	int64_t expires_at;
+	char session_id[STORE_ID_MAX];	/* step_up: the session it was issued to, else "" */
+	char patient_id[STORE_ID_MAX];	/* step_up: the patient it is for, else "" */
 };
 int store_challenge_put(struct store *, const struct challenge *);
 /* Fetch and delete in one step: a challenge is consumed by its first use. */
@@ -88,9 +90,6 @@ struct patient {
 	char flags[64];		/* space separated, e.g. "EMP VIP" */
 };
 int store_patient_get(struct store *, const char *id, struct patient *out);
-enum care_rel { CARE_NONE, CARE_FINISHED_ONLY, CARE_ACTIVE };
-int store_care_relationship(struct store *, const char *user_id, const char *patient_id,
-    enum care_rel *out);
 
 struct section {
 	char id[STORE_ID_MAX];
@@ -103,6 +102,121 @@ int store_sections(struct store *, const char *patient_id,
     int (*fn)(void *arg, const struct section *), void *arg);
 /* Items of one section as JSON objects {label, value, time?}, appended to arr. */
 int store_section_items(struct store *, const char *section_id, json_t *arr);
+
+/* ---- care context, step-up, break-glass, policy rules (store_access.c) ---- */
+struct care_encounter {
+	char unit_id[STORE_ID_MAX];
+	int active;		/* in-progress */
+	int64_t ended_at;	/* when it finished; 0 while active */
+};
+#define CARE_ENCOUNTERS_MAX 16
+/* Encounters of the patient with user on the care team, newest first, up to max; count in *n. */
+int store_care_encounters(struct store *, const char *user_id, const char *patient_id,
+    struct care_encounter *out, size_t max, size_t *n);
+/* The unit a workstation stands in; STORE_NOT_FOUND for a workstation we do not know. */
+int store_workstation_unit(struct store *, const char *workstation, char unit_id[STORE_ID_MAX]);
+
+/* Record (or extend) the step-up of a session for one patient. */
+int store_step_up_put(struct store *, const char *session_id, const char *patient_id, int64_t until);
+/* *until of the session's step-up for patient if it is still valid at now, else STORE_NOT_FOUND. */
+int store_step_up_get(struct store *, const char *session_id, const char *patient_id, int64_t now,
+    int64_t *until);
+
+struct break_glass {
+	char id[STORE_ID_MAX];
+	char user_id[STORE_ID_MAX];
+	char patient_id[STORE_ID_MAX];
+	char workstation[STORE_ID_MAX];
+	char reason_code[16];
+	const char *justification;	/* borrowed from the caller */
+	int64_t created_at, expires_at;
+};
+int store_break_glass_put(struct store *, const struct break_glass *);
+/* The newest unrevoked grant of user for patient still running at now. */
+int store_break_glass_active(struct store *, const char *user_id, const char *patient_id,
+    int64_t now, char id[STORE_ID_MAX], int64_t *expires_at);
+
+/* Columns of a policy_rules row after its position, in table order (docs/policy.md). */
+#define POLICY_RULE_COLS 11
+int store_policy_rules(struct store *,
+    int (*fn)(void *arg, int position, const char *const cols[POLICY_RULE_COLS]), void *arg);
+
+/* ---- patient search and single sections (store_patients.c) ---- */
+/* Patients whose name contains q (any case) or whose MRN starts with q, ordered by id, after
+ * id `after` (NULL: from the start), at most limit, as JSON {id, mrn, display_name, birth_date,
+ * sex, unit} appended to arr; *more is 1 when further rows exist. */
+int store_patient_search(struct store *, const char *q, const char *after, size_t limit,
+    json_t *arr, int *more);
+/* One section of one patient; STORE_NOT_FOUND when the patient has no such section. */
+int store_section_get(struct store *, const char *patient_id, const char *section_id,
+    struct section *out);
+
+/* ---- helpdesk desk, enrolment and badge lock-outs (store_helpdesk.c, store_enrol.c, store_lockout.c) ---- */
+/* Users whose id, user name or display name matches LIKE pattern (ESCAPE '\'), by name,
+ * at most limit, as JSON {id, user_name, display_name, roles, disabled, locked,
+ * authenticator_count} appended to arr. */
+int store_helpdesk_users(struct store *, const char *pattern, size_t limit, json_t *arr);
+/* The user's credentials, oldest first, as JSON {id, aaguid, created_at, last_used_at,
+ * sign_count, revoked_at, locked} appended to arr. */
+int store_helpdesk_credentials(struct store *, const char *user_id, json_t *arr);
+
+struct live_session {
+	char id[STORE_ID_MAX];
+	char user_id[STORE_ID_MAX];
+	char display_name[128];
+	char workstation[STORE_ID_MAX];
+	char unit[64];			/* unit name; "" for a workstation we do not know */
+	int64_t created_at, last_seen_at, expires_at, tap_seq;
+};
+/* Every live session on each workstation where some live session matches the filters
+ * (NULL: any), so each cart's group is whole; *out is malloc'd (free it), *n rows. */
+int store_live_sessions(struct store *, const char *user_id, const char *workstation, int64_t now,
+    int64_t idle_ttl, struct live_session **out, size_t *n);
+/* One session by id if it is live at now. */
+int store_session_get_live(struct store *, const char *id, int64_t now, int64_t idle_ttl,
+    struct session *out);
+/* The end reason of the ended session this token belonged to; STORE_NOT_FOUND otherwise. */
+int store_session_end_reason(struct store *, const unsigned char hash[32], char *reason, size_t size);
+/* A successful tap: the session now runs on this credential and is its cart's newest tap. */
+int store_session_note_tap(struct store *, const char *session_id, const char *credential_id,
+    int64_t now);
+
+/* Revoke a credential and end the live sessions last tapped with it (*ended of them);
+ * STORE_CONFLICT when it was already revoked. */
+int store_credential_revoke(struct store *, const char *id, int64_t now, int *ended);
+/* A credential enrolled at the helpdesk; STORE_CONFLICT when the id exists. */
+int store_credential_enrol(struct store *, const struct credential *, const char *aaguid,
+    int64_t now);
+
+struct enrol_challenge {
+	char id[STORE_ID_MAX];
+	unsigned char bytes[32];
+	char user_id[STORE_ID_MAX];	/* the user being enrolled */
+	char actor_id[STORE_ID_MAX];	/* the helpdesk user who asked */
+	char session_id[STORE_ID_MAX];	/* ... from this session */
+	int64_t expires_at;
+};
+int store_enrol_challenge_put(struct store *, const struct enrol_challenge *);
+/* Fetch and delete: an enrolment challenge is consumed by its first use. */
+int store_enrol_challenge_take(struct store *, const char *id, struct enrol_challenge *out);
+
+struct helpdesk_action {
+	const char *request_id, *time, *actor_id, *action, *decision;
+	const char *target_user_id, *object_id, *reason;	/* "" when none */
+};
+int store_helpdesk_action_put(struct store *, const struct helpdesk_action *);
+
+/* Record a failed tap of a known credential; STORE_NOT_FOUND for an unknown id. */
+int store_tap_failure_add(struct store *, const char *credential_id, int64_t now,
+    char user_id[STORE_ID_MAX]);
+/* Times of the credential's failures after `since`, newest first, at most max; count in *n. */
+int store_tap_failures_since(struct store *, const char *credential_id, int64_t since,
+    int64_t *times, size_t max, size_t *n);
+/* Lock a credential; *newly is 1 when it was not locked before. */
+int store_credential_lock(struct store *, const char *id, int64_t now, int *newly);
+int store_credential_locked(struct store *, const char *id, int *locked);
+/* Unlock every credential of the user and forget their failures; *n were locked. */
+int store_lockout_clear(struct store *, const char *user_id, int *n);
 
 /* ---- audit (append-only, hash chained; see audit.h) ---- */
 struct audit_row;

@@ -3,45 +3,8 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 
-SOFTKEY=$BIN/chartgate-softkey
-RP=chartgate.local
-WS=cart-4w-01
 NURSE=u-nurse-ana	# badge 0 of the demo softkey.json
-
-if [ ! -x "$SOFTKEY" ]; then
-	not_ok "chartgate-softkey is built ($SOFTKEY)"
-	exit 1
-fi
-
-# req METHOD PATH [curl args...]: prints the body, then the status on a line of its own.
-req() {
-	local m=$1 p=$2; shift 2
-	curl -s -X "$m" -w '\n%{http_code}' "$@" "$URL$p"
-}
-body()   { sed '$d' <<<"$1"; }
-status() { tail -n1 <<<"$1"; }
-
-# assertion_for USER CHALLENGE_JSON [softkey args...]: the POST /v1/auth/sessions body.
-assertion_for() {
-	local user=$1 ch=$2; shift 2
-	local cid c
-	cid=$(jq -r .challenge_id <<<"$ch")
-	c=$(jq -r .challenge <<<"$ch")
-	"$SOFTKEY" assert "${SK_FILE:-$WORK/demo/softkey.json}" --user "$user" --rp "${SK_RP:-$RP}" \
-		--challenge "$c" --origin "${SK_ORIGIN:-chartgate:$WS}" "$@" |
-		jq -c --arg id "$cid" '. + {challenge_id: $id}'
-}
-challenge() { curl -s -X POST "$URL/v1/auth/challenge" -d '{"purpose":"login"}'; }
-# tap USER [WS]: a full tap-in; prints body + status.
-tap() {
-	local user=$1 ws=${2:-$WS} ch b
-	ch=$(challenge)
-	b=$(SK_ORIGIN=chartgate:$ws assertion_for "$user" "$ch")
-	req POST /v1/auth/sessions -H "Workstation-Id: $ws" -d "$b"
-}
-post_session() { req POST /v1/auth/sessions -H "Workstation-Id: ${2:-$WS}" -d "$1"; }
-authed() { local tok=$1 m=$2 p=$3; shift 3; req "$m" "$p" -H "Authorization: Bearer $tok" -H "Workstation-Id: $WS" "$@"; }
-logged() { grep -q "tap-in refused.*$1" "$WORK/server.log"; }
+. "$(dirname "$0")/api.bash"
 
 start_server || { not_ok "chartgated starts"; exit 1; }
 
@@ -180,7 +143,6 @@ r=$(authed "$htok" GET "/v1/patients/$pid/chart?purpose=TREAT")
 check "helpdesk reading a chart -> 403 forbidden" test "$(status "$r")" = 403 -a "$(body "$r" | jq -r .error.code)" = forbidden
 
 # ---- audit ----
-q() { sqlite3 "$WORK/demo/chartgate.db" "$1"; }
 check "audit: the permitted chart read is a row" \
 	test "$(q "select count(*) from audit where kind='chart' and user_id='$NURSE' and patient_id='$pid' and decision='permit' and purpose='TREAT' and path='care-team'")" -ge 1
 check "audit: the 428 is a deny row" \
