@@ -191,6 +191,10 @@ long app_idle_left(struct app *);
 /* The active user's badge on the softkey, or -1 (hardware, or not found). */
 int app_active_badge(struct app *);
 
+/* The first screen for a user with these roles (tui/app_home.c). */
+const struct screen *app_home_screen(const char *roles);
+int app_has_role(const char *roles, const char *role);	/* roles: comma-separated */
+
 /* Session switcher (tui/app_session.c). */
 void app_session_open(struct app *, struct net_session *);
 void app_session_suspend(struct app *);

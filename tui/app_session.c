@@ -119,7 +119,8 @@ app_session_open(struct app *app, struct net_session *res)
 		s->used = 1;
 		snprintf(s->user_id, sizeof(s->user_id), "%s", res->user.id);
 		snprintf(s->session_id, sizeof(s->session_id), "%s", res->session_id);
-		s->stack[0] = (struct nav){ .screen = &screen_worklist };
+		join_roles(&res->user, s->roles, sizeof(s->roles));
+		s->stack[0] = (struct nav){ .screen = app_home_screen(s->roles) };
 		s->depth = 1;
 	}
 	s = &app->sessions[slot];
