@@ -507,17 +507,26 @@ fetch_failed(struct app *app, const struct api_error *err)
 	app_message(app, ROLE_ERROR, "%s", err->message);
 }
 
+/* 1 when a fetch's answer should be kept: it still belongs on screen and did not fail. */
+static int
+fetch_accept(struct fetch *f, const struct api_error *err)
+{
+	if (!fetch_end(f))
+		return 0;
+	if (err != NULL) {
+		fetch_failed(f->app, err);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 on_me(struct net_me *res, const struct api_error *err, void *arg)
 {
 	struct fetch *f = arg;
 
-	if (!fetch_end(f)) {
+	if (!fetch_accept(f, err)) {
 		net_me_free(&res);
-		return;
-	}
-	if (err != NULL) {
-		fetch_failed(f->app, err);
 		return;
 	}
 	net_me_free(&f->app->data.me);
@@ -546,12 +555,8 @@ on_worklist(struct net_worklist *res, const struct api_error *err, void *arg)
 {
 	struct fetch *f = arg;
 
-	if (!fetch_end(f)) {
+	if (!fetch_accept(f, err)) {
 		net_worklist_free(&res);
-		return;
-	}
-	if (err != NULL) {
-		fetch_failed(f->app, err);
 		return;
 	}
 	net_worklist_free(&f->app->data.worklist);
@@ -577,12 +582,8 @@ on_chart(struct net_chart *res, const struct api_error *err, void *arg)
 {
 	struct fetch *f = arg;
 
-	if (!fetch_end(f)) {
+	if (!fetch_accept(f, err)) {
 		net_chart_free(&res);
-		return;
-	}
-	if (err != NULL) {
-		fetch_failed(f->app, err);
 		return;
 	}
 	net_chart_free(&f->app->data.chart);
@@ -601,12 +602,8 @@ on_search(struct net_worklist *res, const struct api_error *err, void *arg)
 {
 	struct fetch *f = arg;
 
-	if (!fetch_end(f)) {
+	if (!fetch_accept(f, err)) {
 		net_worklist_free(&res);
-		return;
-	}
-	if (err != NULL) {
-		fetch_failed(f->app, err);
 		return;
 	}
 	net_worklist_free(&f->app->search_results);

@@ -178,6 +178,9 @@ void app_uv_assertion_done(struct app *, struct auth_result *);
 void app_tap(struct app *, int badge);
 void app_tap_cancel(struct app *);
 void app_tap_done(struct app *);			/* worker finished */
+/* The authenticator's answer as the API takes it (borrowed strings). */
+struct auth_assertion;
+void app_assertion_view(const struct auth_assertion *, struct api_assertion *);
 /* Demo badge keys: '1'..'9', '0', 'a'..: index or -1. */
 int app_badge_for_key(const struct app *, int ch);
 char app_badge_key(int index);

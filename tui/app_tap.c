@@ -148,11 +148,7 @@ app_tap_done(struct app *app)
 		tap_failed(app, "Tap not read", auth_strerror(res.err));
 		return;
 	}
-	a.credential_id = res.assertion.credential_id;
-	a.client_data_json = res.assertion.client_data_json;
-	a.authenticator_data = res.assertion.authenticator_data;
-	a.signature = res.assertion.signature;
-	a.user_handle = res.assertion.user_handle;
+	app_assertion_view(&res.assertion, &a);
 	rc = api_session_create(app->http, app->tap_challenge_id, &a, on_session, app,
 	    &app->tap_req);
 	auth_assertion_clear(&res.assertion);
@@ -161,6 +157,16 @@ app_tap_done(struct app *app)
 		return;
 	}
 	app->tap = TAP_SESSION;
+}
+
+void
+app_assertion_view(const struct auth_assertion *in, struct api_assertion *out)
+{
+	out->credential_id = in->credential_id;
+	out->client_data_json = in->client_data_json;
+	out->authenticator_data = in->authenticator_data;
+	out->signature = in->signature;
+	out->user_handle = in->user_handle;
 }
 
 void

@@ -175,11 +175,7 @@ app_uv_assertion_done(struct app *app, struct auth_result *res)
 		pin_failed(app, res);
 		return;
 	}
-	a.credential_id = res->assertion.credential_id;
-	a.client_data_json = res->assertion.client_data_json;
-	a.authenticator_data = res->assertion.authenticator_data;
-	a.signature = res->assertion.signature;
-	a.user_handle = res->assertion.user_handle;
+	app_assertion_view(&res->assertion, &a);
 	if (app->uv_kind == UV_STEP_UP)
 		rc = api_step_up(app->http, s->token.p, app->uv_challenge_id, &a, on_step_up,
 		    app, &app->uv_req);
