@@ -7,7 +7,7 @@ tm() { tmux -S "$TMUX_SOCK" "$@"; }
 start_client() {
 	local name=$1; shift
 	tm new-session -d -s "$name" -x 80 -y 24 \
-		"env ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$WORK/asan-client UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$WORK/ubsan-client LSAN_OPTIONS=$LSAN_OPTIONS TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN/chartgate --server $URL $* ; echo CLIENT-EXITED \$?; sleep 30"
+		"env ${CLIENT_ENV:-} ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$WORK/asan-client UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$WORK/ubsan-client LSAN_OPTIONS=$LSAN_OPTIONS TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN/chartgate --server $URL $* ; echo CLIENT-EXITED \$?; sleep 30"
 }
 
 screen_of() { tm capture-pane -p -t "$1"; }
