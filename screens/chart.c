@@ -69,6 +69,20 @@ draw_section_title(int y, int cols, enum color_role role, const struct net_secti
 	    is_sensitive(sec) ? "  sensitive" : "");
 }
 
+/* "2026-11-22T17:14:05Z" reads as "2026-11-22 17:14"; anything else is shown as sent. */
+static void
+short_time(const char *t, char *out, size_t outsz)
+{
+	if (t == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	if (strlen(t) >= 16 && t[10] == 'T' && t[13] == ':')
+		snprintf(out, outsz, "%.10s %.5s", t, t + 11);
+	else
+		snprintf(out, outsz, "%s", t);
+}
+
 static void
 draw_line_at(int y, int cols, const struct line *l, int selected)
 {
@@ -87,11 +101,14 @@ draw_line_at(int y, int cols, const struct line *l, int selected)
 	case LINE_EMPTY:
 		draw_text(y, 4, cols - 5, selected ? ROLE_SELECTION : ROLE_DIM, "No entries.");
 		break;
-	case LINE_ITEM:
+	case LINE_ITEM: {
+		char when[32];
+
+		short_time(l->item->time, when, sizeof(when));
 		draw_textf(y, 4, cols - 5, role, "%s: %s%s%s%s", l->item->label, l->item->value,
-		    l->item->time ? "  (" : "", l->item->time ? l->item->time : "",
-		    l->item->time ? ")" : "");
+		    when[0] ? "  (" : "", when, when[0] ? ")" : "");
 		break;
+	}
 	case LINE_GAP:
 		break;
 	}
@@ -145,7 +162,7 @@ chart_draw(struct app *app, int top, int rows, int cols)
 			draw_text(top + 1, 1, cols - 2, ROLE_DIM, "Opening the chart…");
 		return;
 	}
-	draw_textf(top, 1, cols - 2, ROLE_TITLE, "%s   MRN %s   born %s   %s",
+	draw_textf(top, 1, cols - 2, ROLE_TITLE, "%s · %s · born %s · %s",
 	    c->patient.display_name, c->patient.mrn,
 	    c->patient.birth_date ? c->patient.birth_date : "?",
 	    c->patient.sex ? c->patient.sex : "");
