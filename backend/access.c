@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend/audit.h"
+#include "backend/risk.h"
 #include "backend/util.h"
 
 int
@@ -25,9 +26,13 @@ access_decide(struct req *r, const char *pid, const char *purpose, int sensitive
 	if ((rc = store_patient_get(s, pid, &a->patient)) == STORE_ERROR)
 		goto fail;
 	a->q.patient_exists = rc == STORE_OK;
-	/* An unknown workstation stands in no unit: unit rules then never match "same". */
-	if (store_workstation_unit(s, r->session.workstation, a->ws_unit) == STORE_ERROR ||
-	    store_care_encounters(s, r->user.id, pid, a->enc, CARE_ENCOUNTERS_MAX, &a->q.n_enc) != STORE_OK)
+	/* The unit a client certificate names (OU) wins over the registry; an unknown
+	 * workstation stands in no unit: unit rules then never match "same". */
+	if (r->has_peer && r->peer.unit[0] != '\0')
+		snprintf(a->ws_unit, sizeof(a->ws_unit), "%s", r->peer.unit);
+	else if (store_workstation_unit(s, r->session.workstation, a->ws_unit) == STORE_ERROR)
+		goto fail;
+	if (store_care_encounters(s, r->user.id, pid, a->enc, CARE_ENCOUNTERS_MAX, &a->q.n_enc) != STORE_OK)
 		goto fail;
 	if ((rc = store_step_up_get(s, r->session.id, pid, now, &a->step_up_until)) == STORE_ERROR)
 		goto fail;
@@ -134,5 +139,8 @@ access_audit(struct req *r, const struct audit_note *n)
 		fprintf(stderr, "chartgated: %s: audit append failed\n", r->request_id);
 		return -1;
 	}
+	/* Every use of a break-glass grant may change what the reviewer should know. */
+	if (strcmp(row.decision, "permit") == 0 && strncmp(row.path, "break-glass:", 12) == 0)
+		risk_refresh(r->app->store, row.path + 12);
 	return 0;
 }

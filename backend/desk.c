@@ -1,4 +1,4 @@
-/* What every helpdesk request shares: the role check, the reason, the self-action rule, one audit row. */
+/* What every desk request shares (helpdesk, reviewer desk): the role check, the reason, the self-action rule, one audit row. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,13 +7,23 @@
 #include "backend/helpdesk.h"
 #include "backend/util.h"
 
+const struct desk_kind desk_kind_helpdesk = {
+	.role = "helpdesk",
+	.audit_kind = "helpdesk",
+	.role_message = "only the helpdesk may do this",
+	.role_outcome = "role_not_helpdesk",
+	.self_message = "the helpdesk cannot act on its own account; ask a colleague",
+	.text_problem = helpdesk_reason_problem,
+	.record = store_helpdesk_action_put,
+};
+
 static int
-is_helpdesk(const struct rolelist *roles)
+has_role(const struct rolelist *roles, const char *role)
 {
 	size_t i;
 
 	for (i = 0; i < roles->n; i++)
-		if (strcmp(roles->v[i], "helpdesk") == 0)
+		if (strcmp(roles->v[i], role) == 0)
 			return 1;
 	return 0;
 }
@@ -30,7 +40,8 @@ desk_audit(struct desk *d, const char *decision, const char *why)
 
 	memset(&a, 0, sizeof(a));
 	cg_time_fmt(cg_now(), a.time);
-	snprintf(a.kind, sizeof(a.kind), "helpdesk");
+	snprintf(a.kind, sizeof(a.kind), "%s", d->k->audit_kind);
+	snprintf(a.patient_id, sizeof(a.patient_id), "%s", d->patient);
 	snprintf(a.user_id, sizeof(a.user_id), "%s", r->user.id);
 	snprintf(a.workstation, sizeof(a.workstation), "%s", r->session.workstation);
 	snprintf(a.decision, sizeof(a.decision), "%s", decision);
@@ -52,15 +63,16 @@ desk_audit(struct desk *d, const char *decision, const char *why)
 	h.target_user_id = d->target_user;
 	h.object_id = d->object;
 	h.reason = d->reason;
-	if (store_helpdesk_action_put(r->app->store, &h) != STORE_OK)
-		fprintf(stderr, "chartgated: %s: helpdesk action record failed\n", r->request_id);
+	if (d->k->record(r->app->store, &h) != STORE_OK)
+		fprintf(stderr, "chartgated: %s: %s action record failed\n", r->request_id,
+		    d->k->audit_kind);
 }
 
 void
 desk_refuse(struct desk *d, unsigned status, const char *code, const char *message, const char *why)
 {
-	fprintf(stderr, "chartgated: %s: helpdesk %s by %s refused: %s\n", d->r->request_id,
-	    d->action, d->r->user.id, why);
+	fprintf(stderr, "chartgated: %s: %s %s by %s refused: %s\n", d->r->request_id,
+	    d->k->audit_kind, d->action, d->r->user.id, why);
 	desk_audit(d, "deny", why);
 	reply_error(d->r, status, code, message);
 }
@@ -81,21 +93,29 @@ desk_done(struct desk *d, unsigned status, json_t *body)
 int
 desk_open(struct desk *d, struct req *r, const char *action, enum desk_reason need)
 {
-	json_t *v = json_object_get(r->body, "reason");
+	return desk_open_kind(d, r, &desk_kind_helpdesk, action, need == DESK_REASON ? "reason" : NULL);
+}
+
+int
+desk_open_kind(struct desk *d, struct req *r, const struct desk_kind *k, const char *action,
+    const char *text_field)
+{
+	json_t *v = text_field != NULL ? json_object_get(r->body, text_field) : NULL;
 	const char *problem;
 
 	memset(d, 0, sizeof(*d));
 	d->r = r;
+	d->k = k;
 	d->action = action;
 	d->reason = "";
-	if (!is_helpdesk(&r->user.roles)) {
-		desk_refuse(d, 403, "forbidden", "only the helpdesk may do this", "role_not_helpdesk");
+	if (!has_role(&r->user.roles, k->role)) {
+		desk_refuse(d, 403, "forbidden", k->role_message, k->role_outcome);
 		return -1;
 	}
-	if (need == DESK_NO_REASON)
+	if (text_field == NULL)
 		return 0;
-	problem = json_is_string(v) ? helpdesk_reason_problem(json_string_value(v),
-	    json_string_length(v)) : helpdesk_reason_problem(NULL, 0);
+	problem = json_is_string(v) ? k->text_problem(json_string_value(v),
+	    json_string_length(v)) : k->text_problem(NULL, 0);
 	if (problem != NULL) {
 		desk_refuse(d, 400, "bad_request", problem, "reason_invalid");
 		return -1;
@@ -121,7 +141,6 @@ desk_self(struct desk *d, const char *user_id)
 	snprintf(d->target_user, sizeof(d->target_user), "%s", user_id);
 	if (strcmp(user_id, d->r->user.id) != 0)
 		return 0;
-	desk_refuse(d, 403, "forbidden", "the helpdesk cannot act on its own account; "
-	    "ask a colleague", "self_action");
+	desk_refuse(d, 403, "forbidden", d->k->self_message, "self_action");
 	return 1;
 }

@@ -3,9 +3,8 @@
 
 #include <string.h>
 
-/* Code points of valid UTF-8; -1 on a control character (C0, DEL, C1) or a NUL inside len. */
-static long
-chars_without_controls(const char *s, size_t len)
+long
+helpdesk_text_chars(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i;
@@ -30,7 +29,7 @@ helpdesk_reason_problem(const char *s, size_t len)
 
 	if (s == NULL)
 		return "a reason (1-500 characters) is required";
-	n = chars_without_controls(s, len);
+	n = helpdesk_text_chars(s, len);
 	if (n < 0)
 		return "the reason must not contain control characters";
 	if (n > HELPDESK_REASON_MAX)
@@ -47,7 +46,7 @@ helpdesk_query_problem(const char *q)
 
 	if (q == NULL)
 		return "q (at least 2 characters) is required";
-	n = chars_without_controls(q, strlen(q));
+	n = helpdesk_text_chars(q, strlen(q));
 	if (n < 0)
 		return "q must not contain control characters";
 	if (n < HELPDESK_QUERY_MIN || n > HELPDESK_QUERY_MAX)

@@ -11,6 +11,10 @@
 #define HELPDESK_QUERY_MIN 2
 #define HELPDESK_QUERY_MAX 64
 
+/* Code points of s (len bytes of valid UTF-8); -1 on a control character (C0, DEL, C1)
+ * or a NUL inside len. */
+long helpdesk_text_chars(const char *s, size_t len);
+
 /* NULL when s (len bytes, valid UTF-8 as jansson hands it over) is an
  * acceptable reason: 1..500 characters, not only white space, no NUL or
  * other control characters. Otherwise a message for the caller. */

@@ -382,7 +382,7 @@ remove_db(const char *db)
 }
 
 int
-seed_demo(const char *dir, const char *rp_id)
+seed_demo(const char *dir, const char *rp_id, long review_events)
 {
 	char db[4096], sk[4096];
 	struct store *s = NULL;
@@ -410,6 +410,8 @@ seed_demo(const char *dir, const char *rp_id)
 		goto fail;
 	}
 	if (store_commit(s) != STORE_OK)
+		goto fail;
+	if (seed_review(s, now, review_events) != 0)
 		goto fail;
 	doc = json_pack("{s:i, s:s, s:o}", "version", 1, "aaguid", SOFTKEY_AAGUID, "badges", badges);
 	badges = NULL;

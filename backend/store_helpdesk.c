@@ -7,8 +7,8 @@
 #include "backend/util.h"
 
 /* An integer time column as an RFC 3339 string, or JSON null when the column is NULL. */
-static json_t *
-time_or_null(sqlite3_stmt *st, int i)
+json_t *
+store_time_or_null(sqlite3_stmt *st, int i)
 {
 	char t[CG_TIME_LEN];
 
@@ -18,8 +18,8 @@ time_or_null(sqlite3_stmt *st, int i)
 	return json_string(t);
 }
 
-static json_t *
-text_or_null(sqlite3_stmt *st, int i)
+json_t *
+store_text_or_null(sqlite3_stmt *st, int i)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
 
@@ -43,8 +43,8 @@ split_roles(const unsigned char *csv)
 }
 
 /* Step every row of st through fn; STORE_OK at the end of the rows. Finalises st. */
-static int
-each_row(sqlite3_stmt *st, int (*fn)(sqlite3_stmt *, void *), void *arg)
+int
+store_each_row(sqlite3_stmt *st, int (*fn)(sqlite3_stmt *, void *), void *arg)
 {
 	int step, rc = STORE_OK;
 
@@ -97,7 +97,7 @@ store_helpdesk_users(struct store *s, const char *pattern, size_t limit, json_t 
 	}
 	store_bind_text(st, 1, pattern);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	rc = each_row(st, user_row, arr);
+	rc = store_each_row(st, user_row, arr);
 	store_unlock(s);
 	return rc;
 }
@@ -107,11 +107,11 @@ credential_row(sqlite3_stmt *st, void *arg)
 {
 	json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:I, s:o, s:b}",
 	    "id", (const char *)sqlite3_column_text(st, 0),
-	    "aaguid", text_or_null(st, 1),
-	    "created_at", time_or_null(st, 2),
-	    "last_used_at", time_or_null(st, 3),
+	    "aaguid", store_text_or_null(st, 1),
+	    "created_at", store_time_or_null(st, 2),
+	    "last_used_at", store_time_or_null(st, 3),
 	    "sign_count", (json_int_t)sqlite3_column_int64(st, 4),
-	    "revoked_at", time_or_null(st, 5),
+	    "revoked_at", store_time_or_null(st, 5),
 	    "locked", sqlite3_column_type(st, 6) != SQLITE_NULL);
 
 	return o == NULL || json_array_append_new(arg, o) != 0;
@@ -131,7 +131,7 @@ store_helpdesk_credentials(struct store *s, const char *user_id, json_t *arr)
 		return STORE_ERROR;
 	}
 	store_bind_text(st, 1, user_id);
-	rc = each_row(st, credential_row, arr);
+	rc = store_each_row(st, credential_row, arr);
 	store_unlock(s);
 	return rc;
 }
@@ -201,7 +201,7 @@ store_live_sessions(struct store *s, const char *user_id, const char *workstatio
 	sqlite3_bind_int64(st, 2, idle_ttl);
 	store_bind_text(st, 3, user_id);	/* NULL binds NULL */
 	store_bind_text(st, 4, workstation);
-	rc = each_row(st, live_row, &l);
+	rc = store_each_row(st, live_row, &l);
 	store_unlock(s);
 	if (rc != STORE_OK) {
 		free(l.v);
@@ -334,15 +334,15 @@ store_credential_revoke(struct store *s, const char *id, int64_t now, int *ended
 	return store_commit(s);
 }
 
-int
-store_helpdesk_action_put(struct store *s, const struct helpdesk_action *a)
+/* One row of an append-only action table (helpdesk_actions, review_actions): same columns. */
+static int
+action_put(struct store *s, const char *sql, const struct helpdesk_action *a)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	store_lock(s);
-	st = store_prep(s, "INSERT INTO helpdesk_actions (request_id, time, actor_id, action, decision,"
-	    " target_user_id, object_id, reason) VALUES (?,?,?,?,?,?,?,?)");
+	st = store_prep(s, sql);
 	if (st != NULL) {
 		store_bind_text(st, 1, a->request_id);
 		store_bind_text(st, 2, a->time);
@@ -356,4 +356,19 @@ store_helpdesk_action_put(struct store *s, const struct helpdesk_action *a)
 	rc = store_run(s, st);
 	store_unlock(s);
 	return rc;
+}
+
+#define ACTION_COLS "(request_id, time, actor_id, action, decision, target_user_id, object_id," \
+	" reason) VALUES (?,?,?,?,?,?,?,?)"
+
+int
+store_helpdesk_action_put(struct store *s, const struct helpdesk_action *a)
+{
+	return action_put(s, "INSERT INTO helpdesk_actions " ACTION_COLS, a);
+}
+
+int
+store_review_action_put(struct store *s, const struct helpdesk_action *a)
+{
+	return action_put(s, "INSERT INTO review_actions " ACTION_COLS, a);
 }
