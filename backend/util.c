@@ -72,3 +72,12 @@ cg_sha256(const void *data, size_t n, unsigned char out[32])
 	if (EVP_Digest(data, n, out, &len, EVP_sha256(), NULL) != 1)
 		memset(out, 0, 32);
 }
+
+int
+cg_workstation_ok(const char *ws, size_t max)
+{
+	size_t n = ws ? strlen(ws) : 0;
+
+	return n > 0 && n < max &&
+	    strspn(ws, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}

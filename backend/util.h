@@ -21,4 +21,8 @@ char *cg_random_id(const char *prefix, size_t n);
 void cg_hex(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 void cg_sha256(const void *data, size_t n, unsigned char out[32]);
 
+/* A workstation id as it may appear in an origin and in the audit trail: 1..max-1
+ * characters of [A-Za-z0-9._-]. */
+int cg_workstation_ok(const char *ws, size_t max);
+
 #endif
