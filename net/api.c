@@ -1,5 +1,6 @@
 /* One function per chartgated API call: builds the request, decodes the answer, hands a typed result to a callback. */
 #include "net/api.h"
+#include "net/api_call.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -9,11 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_ARG		4096	/* any single string argument */
-#define MAX_PATH	2048
+#define MAX_ARG		API_MAX_ARG
+#define MAX_PATH	API_MAX_PATH
 
 enum call_kind { K_HEALTH, K_CHALLENGE, K_SESSION, K_ME, K_DONE, K_WORKLIST, K_CHART,
-	K_SEARCH, K_STEP_UP, K_GRANT };
+	K_SEARCH, K_STEP_UP, K_GRANT, K_CALL };
 
 /* What one request needs to find its way back: freed by http's arg_free. */
 struct call {
@@ -30,6 +31,7 @@ struct call {
 		api_grant_fn grant;
 	} cb;
 	void *arg;
+	struct api_call any;	/* K_CALL: decoder, deliverer and callback from the caller */
 };
 
 const char *
@@ -64,8 +66,8 @@ copy_trunc(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-static int
-arg_ok(const char *s)
+int
+api_arg_ok(const char *s)
 {
 	return s != NULL && s[0] != '\0' && strlen(s) <= MAX_ARG;
 }
@@ -175,6 +177,7 @@ deliver_error(struct call *c, const struct api_error *e)
 	case K_CHART:		c->cb.chart(NULL, e, c->arg); break;
 	case K_STEP_UP:		c->cb.step_up(NULL, e, c->arg); break;
 	case K_GRANT:		c->cb.grant(NULL, e, c->arg); break;
+	case K_CALL:		c->any.deliver(c->any.cb, NULL, e, c->any.arg); break;
 	}
 }
 
@@ -253,6 +256,14 @@ deliver_ok(struct call *c, const struct http_reply *r, struct api_error *e)
 			c->cb.grant(v, NULL, c->arg);
 		break;
 	}
+	case K_CALL: {
+		void *v = NULL;
+
+		if (c->any.decode == NULL || (rc = c->any.decode(r->body, r->body_len, &v, err,
+		    sizeof err)) == 0)
+			c->any.deliver(c->any.cb, v, NULL, c->any.arg);
+		break;
+	}
 	}
 	if (rc != 0) {
 		e->kind = API_ERROR_DECODE;
@@ -309,8 +320,8 @@ call_free(void *arg)
 
 /* Sends one request; takes the callback from *tmpl. */
 static int
-send_call(struct http *h, const struct call *tmpl, const char *method, const char *path,
-    const char *token, const char *body, unsigned *req_id)
+send_keyed(struct http *h, const struct call *tmpl, const char *method, const char *path,
+    const char *token, const char *body, const char *idempotency_key, unsigned *req_id)
 {
 	struct http_req r;
 	struct call *c;
@@ -324,6 +335,7 @@ send_call(struct http *h, const struct call *tmpl, const char *method, const cha
 	r.path = path;
 	r.bearer_token = token;
 	r.json_body = body;
+	r.idempotency_key = idempotency_key;
 	r.cb = on_reply;
 	r.arg = c;
 	r.arg_free = call_free;
@@ -335,25 +347,73 @@ send_call(struct http *h, const struct call *tmpl, const char *method, const cha
 	return API_OK;
 }
 
+static int
+send_call(struct http *h, const struct call *tmpl, const char *method, const char *path,
+    const char *token, const char *body, unsigned *req_id)
+{
+	return send_keyed(h, tmpl, method, path, token, body, NULL, req_id);
+}
+
 /* Serialises obj compactly, sends it, and wipes the text (it may hold an assertion). */
 static int
-send_json(struct http *h, const struct call *tmpl, const char *path, const char *token,
-    json_t *obj, unsigned *req_id)
+send_json_method(struct http *h, const struct call *tmpl, const char *method, const char *path,
+    const char *token, json_t *obj, const char *idempotency_key, unsigned *req_id)
 {
 	char *body;
 	int rc;
 
 	if ((body = json_dumps(obj, JSON_COMPACT)) == NULL)
 		return API_ERR_NOMEM;
-	rc = send_call(h, tmpl, "POST", path, token, body, req_id);
+	rc = send_keyed(h, tmpl, method, path, token, body, idempotency_key, req_id);
 	OPENSSL_cleanse(body, strlen(body));
 	free(body);
 	return rc;
 }
 
-/* Adds key: string to obj; jansson checks UTF-8 and refuses invalid text. */
 static int
-put_str(json_t *obj, const char *key, const char *val)
+send_json(struct http *h, const struct call *tmpl, const char *path, const char *token,
+    json_t *obj, unsigned *req_id)
+{
+	return send_json_method(h, tmpl, "POST", path, token, obj, NULL, req_id);
+}
+
+/* A K_CALL template from the caller's description; 0 when it is incomplete. */
+static int
+call_of(struct http *h, const struct api_call *a, struct call *c)
+{
+	if (h == NULL || a == NULL || a->deliver == NULL || a->cb == NULL ||
+	    a->method == NULL || a->path == NULL || (a->token != NULL && !api_arg_ok(a->token)))
+		return 0;
+	memset(c, 0, sizeof *c);
+	c->kind = K_CALL;
+	c->any = *a;
+	return 1;
+}
+
+int
+api_call_send(struct http *h, const struct api_call *a, const char *body, unsigned *req_id)
+{
+	struct call c;
+
+	if (!call_of(h, a, &c))
+		return API_ERR_ARG;
+	return send_keyed(h, &c, a->method, a->path, a->token, body, a->idempotency_key, req_id);
+}
+
+int
+api_call_send_json(struct http *h, const struct api_call *a, json_t *obj, unsigned *req_id)
+{
+	struct call c;
+
+	if (!call_of(h, a, &c) || obj == NULL)
+		return API_ERR_ARG;
+	return send_json_method(h, &c, a->method, a->path, a->token, obj, a->idempotency_key,
+	    req_id);
+}
+
+/* Adds key: string to obj; jansson checks UTF-8 and refuses invalid text. */
+int
+api_put_str(json_t *obj, const char *key, const char *val)
 {
 	json_t *s = json_string(val);
 
@@ -382,14 +442,14 @@ api_challenge(struct http *h, const char *token, const char *purpose,
 	json_t *o = NULL;
 	int rc;
 
-	if (h == NULL || cb == NULL || !arg_ok(purpose) || (token != NULL && !arg_ok(token)) ||
-	    (patient_id != NULL && !arg_ok(patient_id)))
+	if (h == NULL || cb == NULL || !api_arg_ok(purpose) || (token != NULL && !api_arg_ok(token)) ||
+	    (patient_id != NULL && !api_arg_ok(patient_id)))
 		return API_ERR_ARG;
 	if ((o = json_object()) == NULL)
 		return API_ERR_NOMEM;
-	if ((rc = put_str(o, "purpose", purpose)) != API_OK)
+	if ((rc = api_put_str(o, "purpose", purpose)) != API_OK)
 		goto fail;
-	if (patient_id && (rc = put_str(o, "patient_id", patient_id)) != API_OK)
+	if (patient_id && (rc = api_put_str(o, "patient_id", patient_id)) != API_OK)
 		goto fail;
 	rc = send_json(h, &c, "/v1/auth/challenge", token, o, req_id);
 fail:
@@ -400,10 +460,10 @@ fail:
 static int
 assertion_ok(const char *challenge_id, const struct api_assertion *a)
 {
-	return a != NULL && arg_ok(challenge_id) &&
-	    arg_ok(a->credential_id) && arg_ok(a->client_data_json) &&
-	    arg_ok(a->authenticator_data) && arg_ok(a->signature) &&
-	    (a->user_handle == NULL || a->user_handle[0] == '\0' || arg_ok(a->user_handle));
+	return a != NULL && api_arg_ok(challenge_id) &&
+	    api_arg_ok(a->credential_id) && api_arg_ok(a->client_data_json) &&
+	    api_arg_ok(a->authenticator_data) && api_arg_ok(a->signature) &&
+	    (a->user_handle == NULL || a->user_handle[0] == '\0' || api_arg_ok(a->user_handle));
 }
 
 /* A fresh object holding challenge_id and the assertion's fields; NULL on failure. */
@@ -415,13 +475,13 @@ assertion_body(const char *challenge_id, const struct api_assertion *a, int *rc)
 	*rc = API_ERR_NOMEM;
 	if (o == NULL)
 		return NULL;
-	if ((*rc = put_str(o, "challenge_id", challenge_id)) != API_OK ||
-	    (*rc = put_str(o, "credential_id", a->credential_id)) != API_OK ||
-	    (*rc = put_str(o, "client_data_json", a->client_data_json)) != API_OK ||
-	    (*rc = put_str(o, "authenticator_data", a->authenticator_data)) != API_OK ||
-	    (*rc = put_str(o, "signature", a->signature)) != API_OK ||
+	if ((*rc = api_put_str(o, "challenge_id", challenge_id)) != API_OK ||
+	    (*rc = api_put_str(o, "credential_id", a->credential_id)) != API_OK ||
+	    (*rc = api_put_str(o, "client_data_json", a->client_data_json)) != API_OK ||
+	    (*rc = api_put_str(o, "authenticator_data", a->authenticator_data)) != API_OK ||
+	    (*rc = api_put_str(o, "signature", a->signature)) != API_OK ||
 	    (a->user_handle && a->user_handle[0] &&
-	    (*rc = put_str(o, "user_handle", a->user_handle)) != API_OK)) {
+	    (*rc = api_put_str(o, "user_handle", a->user_handle)) != API_OK)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -453,7 +513,7 @@ api_step_up(struct http *h, const char *token, const char *challenge_id,
 	json_t *o;
 	int rc;
 
-	if (h == NULL || cb == NULL || !arg_ok(token) || !assertion_ok(challenge_id, a))
+	if (h == NULL || cb == NULL || !api_arg_ok(token) || !assertion_ok(challenge_id, a))
 		return API_ERR_ARG;
 	if ((o = assertion_body(challenge_id, a, &rc)) == NULL)
 		return rc;
@@ -472,16 +532,16 @@ api_break_glass(struct http *h, const char *token, const char *patient_id,
 	json_t *o;
 	int rc;
 
-	if (h == NULL || cb == NULL || !arg_ok(token) || !arg_ok(patient_id) ||
-	    !arg_ok(reason_code) || !arg_ok(justification) || !assertion_ok(challenge_id, a))
+	if (h == NULL || cb == NULL || !api_arg_ok(token) || !api_arg_ok(patient_id) ||
+	    !api_arg_ok(reason_code) || !api_arg_ok(justification) || !assertion_ok(challenge_id, a))
 		return API_ERR_ARG;
 	if (api_pct_encode(patient_id, id, sizeof id) < 0)
 		return API_ERR_ARG;
 	snprintf(path, sizeof path, "/v1/patients/%s/break-glass", id);
 	if ((o = assertion_body(challenge_id, a, &rc)) == NULL)
 		return rc;
-	if ((rc = put_str(o, "reason_code", reason_code)) == API_OK &&
-	    (rc = put_str(o, "justification", justification)) == API_OK)
+	if ((rc = api_put_str(o, "reason_code", reason_code)) == API_OK &&
+	    (rc = api_put_str(o, "justification", justification)) == API_OK)
 		rc = send_json(h, &c, path, token, o, req_id);
 	json_decref(o);
 	return rc;
@@ -494,7 +554,7 @@ api_search(struct http *h, const char *token, const char *query,
 	struct call c = { .kind = K_SEARCH, .cb.worklist = cb, .arg = arg };
 	char path[MAX_PATH], q[MAX_PATH - 32];
 
-	if (h == NULL || cb == NULL || !arg_ok(token) || !arg_ok(query))
+	if (h == NULL || cb == NULL || !api_arg_ok(token) || !api_arg_ok(query))
 		return API_ERR_ARG;
 	if (api_pct_encode(query, q, sizeof q) < 0)
 		return API_ERR_ARG;
@@ -507,7 +567,7 @@ api_me(struct http *h, const char *token, api_me_fn cb, void *arg, unsigned *req
 {
 	struct call c = { .kind = K_ME, .cb.me = cb, .arg = arg };
 
-	if (h == NULL || cb == NULL || !arg_ok(token))
+	if (h == NULL || cb == NULL || !api_arg_ok(token))
 		return API_ERR_ARG;
 	return send_call(h, &c, "GET", "/v1/me", token, NULL, req_id);
 }
@@ -518,7 +578,7 @@ api_session_delete(struct http *h, const char *token, api_done_fn cb, void *arg,
 {
 	struct call c = { .kind = K_DONE, .cb.done = cb, .arg = arg };
 
-	if (h == NULL || cb == NULL || !arg_ok(token))
+	if (h == NULL || cb == NULL || !api_arg_ok(token))
 		return API_ERR_ARG;
 	return send_call(h, &c, "DELETE", "/v1/auth/sessions/current", token, NULL, req_id);
 }
@@ -531,8 +591,8 @@ api_worklist(struct http *h, const char *token, const char *cursor, int limit,
 	char path[MAX_PATH], enc[MAX_PATH];
 	int n;
 
-	if (h == NULL || cb == NULL || !arg_ok(token) || limit < 0 || limit > 200 ||
-	    (cursor != NULL && !arg_ok(cursor)))
+	if (h == NULL || cb == NULL || !api_arg_ok(token) || limit < 0 || limit > 200 ||
+	    (cursor != NULL && !api_arg_ok(cursor)))
 		return API_ERR_ARG;
 	n = snprintf(path, sizeof path, "/v1/worklist");
 	if (limit > 0)
@@ -556,8 +616,8 @@ api_chart(struct http *h, const char *token, const char *patient_id,
 	char path[MAX_PATH], id[MAX_PATH / 2], pu[256];
 	int n;
 
-	if (h == NULL || cb == NULL || !arg_ok(token) || !arg_ok(patient_id) ||
-	    (purpose != NULL && !arg_ok(purpose)))
+	if (h == NULL || cb == NULL || !api_arg_ok(token) || !api_arg_ok(patient_id) ||
+	    (purpose != NULL && !api_arg_ok(purpose)))
 		return API_ERR_ARG;
 	if (api_pct_encode(patient_id, id, sizeof id) < 0)
 		return API_ERR_ARG;

@@ -15,6 +15,7 @@
 #define MAX_WS_ID	128
 #define MAX_TOKEN	4096
 #define MAX_WWW_AUTH	4096
+#define MAX_IDEM_KEY	128
 #define MAX_REQ_BODY	(1024 * 1024)
 
 struct xfer {
@@ -29,6 +30,7 @@ struct xfer {
 	size_t len, body_alloc;
 	char *www_auth;
 	int too_large;
+	int got_header;		/* a status line arrived */
 	int cancelled;
 	CURLcode result;
 	long timeout_ms;
@@ -47,6 +49,7 @@ struct http {
 	CURLM *multi;
 	char *base;
 	char *ws_header;
+	char *tls_ca, *tls_cert, *tls_key;	/* NULL: system CAs / no client certificate */
 	size_t body_cap;
 	long timeout_ms;
 	struct xfer *xfers;	/* in flight */
@@ -201,6 +204,7 @@ header_cb(char *data, size_t size, size_t nmemb, void *userp)
 
 	/* A new status line (after 100 Continue or a redirect) starts afresh. */
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		x->got_header = 1;
 		free(x->www_auth);
 		x->www_auth = NULL;
 		return n;
@@ -269,6 +273,61 @@ format_secs(char *buf, size_t len, long ms)
 		snprintf(buf, len, "%.1f", (double)ms / 1000.0);
 }
 
+/* X509_V_ERR_* codes (OpenSSL's, as CURLINFO_SSL_VERIFYRESULT reports them). */
+enum {
+	V_UNABLE_TO_GET_ISSUER_CERT = 2, V_CERT_NOT_YET_VALID = 9, V_CERT_HAS_EXPIRED = 10,
+	V_DEPTH_ZERO_SELF_SIGNED = 18, V_SELF_SIGNED_IN_CHAIN = 19,
+	V_UNABLE_TO_GET_ISSUER_LOCALLY = 20, V_UNABLE_TO_VERIFY_LEAF = 21, V_HOSTNAME_MISMATCH = 62,
+};
+
+/* Plain words for a failed handshake or certificate check. */
+static void
+describe_tls(struct xfer *x, const char *detail, char *msg, size_t len)
+{
+	const char *base = x->h->base;
+	long v = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_SSL_VERIFYRESULT, &v);
+	switch (x->result == CURLE_PEER_FAILED_VERIFICATION ? v : -1) {
+	case V_CERT_HAS_EXPIRED:
+		snprintf(msg, len, "TLS error: expired certificate (chartgated's; %s)", base);
+		return;
+	case V_CERT_NOT_YET_VALID:
+		snprintf(msg, len, "TLS error: certificate not valid yet (chartgated's; check this "
+		    "workstation's clock; %s)", base);
+		return;
+	case V_UNABLE_TO_GET_ISSUER_CERT:
+	case V_DEPTH_ZERO_SELF_SIGNED:
+	case V_SELF_SIGNED_IN_CHAIN:
+	case V_UNABLE_TO_GET_ISSUER_LOCALLY:
+	case V_UNABLE_TO_VERIFY_LEAF:
+		snprintf(msg, len, "TLS error: unknown CA (chartgated's certificate is not signed "
+		    "by the CA this workstation trusts; %s)", base);
+		return;
+	}
+	/* curl checks the name itself and says so in words, without a verify result. */
+	if (x->result == CURLE_PEER_FAILED_VERIFICATION &&
+	    (v == V_HOSTNAME_MISMATCH || strstr(detail, "subject name") != NULL))
+		snprintf(msg, len, "TLS error: name mismatch (chartgated's certificate is not "
+		    "for the host in %s)", base);
+	else if (x->result == CURLE_SSL_CERTPROBLEM)
+		snprintf(msg, len, "TLS error: this workstation's certificate or key cannot be "
+		    "used: %s", detail);
+	else if (x->result == CURLE_SSL_CACERT_BADFILE)
+		snprintf(msg, len, "TLS error: the CA file cannot be read: %s", detail);
+	else if (strstr(detail, "protocol version") != NULL ||
+	    strstr(detail, "unsupported protocol") != NULL)
+		snprintf(msg, len, "TLS error: no common TLS version with chartgated at %s "
+		    "(1.2 or newer is needed)", base);
+	else if (strstr(detail, "alert") != NULL)
+		snprintf(msg, len, "TLS error: client certificate refused (chartgated ended the "
+		    "handshake; %s)", base);
+	else if (strstr(detail, "wrong version number") != NULL)
+		snprintf(msg, len, "TLS error: %s does not answer in TLS (plain http?)", base);
+	else
+		snprintf(msg, len, "TLS error: secure connection to %s failed: %s", base, detail);
+}
+
 /* Plain words for a transfer that ended without an HTTP answer. */
 static enum http_fail
 describe(struct xfer *x, char *msg, size_t len)
@@ -301,12 +360,20 @@ describe(struct xfer *x, char *msg, size_t len)
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
-		snprintf(msg, len, "secure connection to %s failed: %s", base, detail);
+		describe_tls(x, detail, msg, len);
 		return HTTP_FAIL_TLS;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
+		/* chartgated drops a connection whose client certificate it refuses
+		 * without a word (TLS 1.3: right after the handshake): over https, a
+		 * connection closed before one byte of answer is most likely that. */
+		if (strncasecmp(base, "https://", 8) == 0 && x->len == 0 && !x->got_header) {
+			snprintf(msg, len, "TLS error: client certificate refused (chartgated closed "
+			    "the secure connection before answering; %s)", base);
+			return HTTP_FAIL_TLS;
+		}
 		snprintf(msg, len, "chartgated at %s closed the connection before answering", base);
 		return HTTP_FAIL_CLOSED;
 	default:
@@ -357,6 +424,9 @@ http_destroy(struct http *h)
 	free(h->socks);
 	free(h->base);
 	free(h->ws_header);
+	free(h->tls_ca);
+	free(h->tls_cert);
+	free(h->tls_key);
 	free(h);
 	curl_global_cleanup();
 }
@@ -448,6 +518,31 @@ http_free(struct http **hp)
 		return;
 	}
 	http_destroy(h);
+}
+
+int
+http_set_tls(struct http *h, const char *ca, const char *cert, const char *key)
+{
+	char *c[3] = { NULL, NULL, NULL };
+	const char *in[3] = { ca, cert, key };
+	size_t i;
+
+	if (h == NULL || (cert == NULL) != (key == NULL))
+		return HTTP_ERR_ARG;
+	for (i = 0; i < 3; i++) {
+		if (in[i] != NULL && (c[i] = strdup(in[i])) == NULL) {
+			while (i-- > 0)
+				free(c[i]);
+			return HTTP_ERR_NOMEM;
+		}
+	}
+	free(h->tls_ca);
+	free(h->tls_cert);
+	free(h->tls_key);
+	h->tls_ca = c[0];
+	h->tls_cert = c[1];
+	h->tls_key = c[2];
+	return HTTP_OK;
 }
 
 void
@@ -620,6 +715,8 @@ http_submit(struct http *h, const struct http_req *req, unsigned *req_id)
 		return HTTP_ERR_ARG;
 	if (req->json_body && strlen(req->json_body) > MAX_REQ_BODY)
 		return HTTP_ERR_ARG;
+	if (req->idempotency_key && !visible_ascii(req->idempotency_key, MAX_IDEM_KEY))
+		return HTTP_ERR_ARG;
 
 	if ((x = calloc(1, sizeof *x)) == NULL)
 		return HTTP_ERR_NOMEM;
@@ -649,6 +746,13 @@ http_submit(struct http *h, const struct http_req *req, unsigned *req_id)
 		if ((rc = add_header(&x->hdrs, auth)) != HTTP_OK)
 			goto fail;
 	}
+	if (req->idempotency_key) {
+		char line[sizeof "Idempotency-Key: " + MAX_IDEM_KEY];
+
+		snprintf(line, sizeof line, "Idempotency-Key: %s", req->idempotency_key);
+		if ((rc = add_header(&x->hdrs, line)) != HTTP_OK)
+			goto fail;
+	}
 	if (req->json_body) {
 		x->req_len = strlen(req->json_body);
 		if ((x->req_body = strdup(req->json_body)) == NULL) {
@@ -674,6 +778,13 @@ http_submit(struct http *h, const struct http_req *req, unsigned *req_id)
 	if (cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
 	if (cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)h->body_cap);
+	/* https: TLS 1.2 at least, the peer and its name always verified (no switch turns that off). */
+	if (cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	if (cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->tls_ca && cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_CAINFO, h->tls_ca);
+	if (h->tls_cert && cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_SSLCERT, h->tls_cert);
+	if (h->tls_key && cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_SSLKEY, h->tls_key);
 	if (strcmp(req->method, "GET") == 0) {
 		if (cc == CURLE_OK) cc = curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 	} else {

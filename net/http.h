@@ -51,6 +51,12 @@ int http_new(struct http **out, const char *base_url, const char *workstation_id
  * May be called from inside a callback: the rest of that dispatch is skipped. */
 void http_free(struct http **h);
 
+/* https: ca (PEM file; NULL = the system's CAs) verifies chartgated; cert and key (PEM
+ * files, both or neither) are this workstation's client certificate. Whatever is set,
+ * TLS 1.2 is the floor and the server's certificate and name are always verified.
+ * Applies to requests submitted afterwards. HTTP_ERR_ARG if only one of cert/key. */
+int http_set_tls(struct http *h, const char *ca, const char *cert, const char *key);
+
 /* Limits. A body over the cap aborts its transfer with HTTP_FAIL_TOO_LARGE. */
 void http_set_body_cap(struct http *h, size_t bytes);
 /* Deadline used when a request passes timeout_ms <= 0. */
@@ -77,6 +83,9 @@ struct http_req {
 	const char *path;
 	const char *bearer_token;
 	const char *json_body;
+	/* NULL, or an Idempotency-Key header value (visible ASCII, <= 128):
+	 * a retry with the same key cannot repeat what the first one did. */
+	const char *idempotency_key;
 	long timeout_ms;
 	http_done_fn cb;
 	void *arg;

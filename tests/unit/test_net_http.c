@@ -316,6 +316,12 @@ bad_arguments_are_refused(void)
 	T_CHECK(http_request(h, "TRACE", "/", NULL, NULL, 0, on_done, &r, NULL) == HTTP_ERR_ARG);
 	T_CHECK(http_request(h, "GET", "/", "tok\r\nX: y", NULL, 0, on_done, &r, NULL) == HTTP_ERR_ARG);
 	T_CHECK(http_in_flight(h) == 0);
+	/* A client certificate needs its key and the reverse; a CA alone is fine. */
+	T_CHECK(http_set_tls(h, NULL, "cart.pem", NULL) == HTTP_ERR_ARG);
+	T_CHECK(http_set_tls(h, NULL, NULL, "cart.key") == HTTP_ERR_ARG);
+	T_CHECK(http_set_tls(h, "ca.pem", NULL, NULL) == HTTP_OK);
+	T_CHECK(http_set_tls(h, "ca.pem", "cart.pem", "cart.key") == HTTP_OK);
+	T_CHECK(http_set_tls(NULL, NULL, NULL, NULL) == HTTP_ERR_ARG);
 	http_free(&h);
 }
 

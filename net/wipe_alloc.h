@@ -1,0 +1,12 @@
+/* Allocation for the client's libraries that wipes every block it frees, so a
+ * session token or a chart that passed through libcurl, jansson or OpenSSL
+ * buffers does not outlive its use in freed heap memory. */
+#ifndef CHARTGATE_WIPE_ALLOC_H
+#define CHARTGATE_WIPE_ALLOC_H
+
+/* Call first thing in main(), before anything has used OpenSSL, libcurl or
+ * jansson: OpenSSL only accepts new functions before its first allocation.
+ * Returns 0, or -1 when a library refused (the client still runs, unwiped). */
+int net_wipe_alloc_install(void);
+
+#endif
