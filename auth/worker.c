@@ -20,9 +20,11 @@ struct auth_worker {
 	fido_dev_t *dev;	/* the open device while the job talks to it */
 	int cancelled;
 	/* the job, owned copies */
+	enum auth_job_kind kind;
 	struct softkey *sk;
-	int badge, timeout_ms;
+	int badge, timeout_ms, set_pin;
 	char *rp_id, *challenge, *origin, *pin;
+	char *user_handle, *user_name, *display_name;
 	struct auth_result res;
 };
 
@@ -45,7 +47,41 @@ free_job(struct auth_worker *w)
 	free(w->rp_id);
 	free(w->challenge);
 	free(w->origin);
+	free(w->user_handle);
+	free(w->user_name);
+	free(w->display_name);
 	w->pin = w->rp_id = w->challenge = w->origin = NULL;
+	w->user_handle = w->user_name = w->display_name = NULL;
+}
+
+void
+auth_result_clear(struct auth_result *res)
+{
+	if (res == NULL)
+		return;
+	auth_assertion_clear(&res->assertion);
+	auth_enrolment_clear(&res->enrolment);
+}
+
+/* The job's own work on the open device. */
+static int
+run_job(struct auth_worker *w, fido_dev_t *dev)
+{
+	struct auth_enrol_req er;
+
+	switch (w->kind) {
+	case AUTH_JOB_PROBE:
+		w->res.has_pin = auth_dev_has_pin(dev);
+		return AUTH_OK;
+	case AUTH_JOB_ENROL:
+		er = (struct auth_enrol_req){ w->rp_id, w->challenge, w->origin, w->user_handle,
+			w->user_name, w->display_name, w->pin, w->set_pin };
+		return auth_make_credential(dev, &er, &w->res.enrolment, &w->res.pin_retries);
+	case AUTH_JOB_ASSERT:
+		break;
+	}
+	return auth_get_assertion(dev, w->rp_id, w->challenge, w->origin, w->pin,
+	    &w->res.assertion, &w->res.pin_retries);
 }
 
 static void *
@@ -70,8 +106,7 @@ job_thread(void *arg)
 		else {
 			if (w->timeout_ms > 0)
 				(void)fido_dev_set_timeout(dev, w->timeout_ms);
-			r = auth_get_assertion(dev, w->rp_id, w->challenge, w->origin, w->pin,
-			    &w->res.assertion, &w->res.pin_retries);
+			r = run_job(w, dev);
 			/* libfido2 reports an exhausted budget as a failed read */
 			if (r == AUTH_E_DEVICE && w->timeout_ms > 0 && now_ms() - t0 >= w->timeout_ms)
 				r = AUTH_E_TIMEOUT;
@@ -79,7 +114,7 @@ job_thread(void *arg)
 			w->dev = NULL;
 			/* Esc wins even when the key answered first: the UI has moved on */
 			if (w->cancelled && (r == AUTH_E_DEVICE || r == AUTH_OK)) {
-				auth_assertion_clear(&w->res.assertion);
+				auth_result_clear(&w->res);
 				r = AUTH_E_CANCELLED;
 			}
 			pthread_mutex_unlock(&w->mu);
@@ -129,24 +164,49 @@ auth_worker_busy(const struct auth_worker *w)
 	return w != NULL && w->running;
 }
 
+/* A probe only opens the key; the others need what they sign. */
+static int
+job_ok(const struct auth_job *j)
+{
+	if (j == NULL)
+		return 0;
+	if (j->kind == AUTH_JOB_PROBE)
+		return 1;
+	if (j->rp_id == NULL || j->challenge == NULL || j->origin == NULL)
+		return 0;
+	return j->kind == AUTH_JOB_ASSERT || (j->pin != NULL && j->user_handle != NULL &&
+	    j->user_name != NULL && j->display_name != NULL);
+}
+
+/* *dst = a copy of src (NULL stays NULL); nonzero when out of memory. */
+static int
+dup_opt(char **dst, const char *src)
+{
+	*dst = src != NULL ? strdup(src) : NULL;
+	return src != NULL && *dst == NULL;
+}
+
 int
 auth_worker_start(struct auth_worker *w, const struct auth_job *job)
 {
-	if (w == NULL || job == NULL || job->rp_id == NULL || job->challenge == NULL ||
-	    job->origin == NULL)
+	if (w == NULL || !job_ok(job))
 		return AUTH_E_ARG;
 	if (w->running)
 		return AUTH_E_BUSY;
 	free_job(w);
 	memset(&w->res, 0, sizeof(w->res));
 	w->res.pin_retries = -1;
+	w->res.kind = job->kind;
+	w->kind = job->kind;
 	w->sk = job->sk;
 	w->badge = job->badge;
 	w->timeout_ms = job->timeout_ms;
+	w->set_pin = job->set_pin;
 	w->cancelled = 0;
-	if ((w->rp_id = strdup(job->rp_id)) == NULL || (w->challenge = strdup(job->challenge)) == NULL ||
-	    (w->origin = strdup(job->origin)) == NULL ||
-	    (job->pin != NULL && (w->pin = strdup(job->pin)) == NULL)) {
+	if (dup_opt(&w->rp_id, job->rp_id) || dup_opt(&w->challenge, job->challenge) ||
+	    dup_opt(&w->origin, job->origin) || dup_opt(&w->pin, job->pin) ||
+	    dup_opt(&w->user_handle, job->user_handle) || dup_opt(&w->user_name, job->user_name) ||
+	    dup_opt(&w->display_name, job->display_name)) {
 		free_job(w);
 		return AUTH_E_NOMEM;
 	}
@@ -199,7 +259,7 @@ auth_worker_free(struct auth_worker **wp)
 	if (w->running) {
 		auth_worker_cancel(w);
 		if (auth_worker_finish(w, &res) == AUTH_OK)
-			auth_assertion_clear(&res.assertion);
+			auth_result_clear(&res);
 	}
 	free_job(w);
 	close(w->pipe_rd);
