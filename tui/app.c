@@ -1,5 +1,7 @@
 /* The app: loop sources, key dispatch, the screen stack and data fetches of the active session. */
 #include "tui/app.h"
+#include "tui/app_helpdesk.h"
+#include "tui/app_review.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -88,7 +90,7 @@ auth_fds(void *arg, struct pollfd *fds, size_t max)
 static void
 auth_dispatch(void *arg, const struct pollfd *fds, size_t n)
 {
-	if (n == 1 && (fds[0].revents & POLLIN))
+	if (n == 1 && (fds[0].revents & POLLIN) && !app_hd_auth_done(arg))
 		app_tap_done(arg);
 }
 
@@ -206,6 +208,7 @@ timer_dispatch(void *arg, const struct pollfd *fds, size_t n)
 	if (now >= app->next_tick_ms) {
 		app->next_tick_ms = now + TICK_MS - now % TICK_MS;
 		app_sessions_expire(app);
+		app_tap_prefetch(app);
 		grant_check(app, now);
 		if (app->still_prompt)
 			app->dirty = 1;		/* its countdown */
@@ -649,6 +652,8 @@ app_data_wipe(struct app *app)
 {
 	int i;
 
+	app_review_wipe(app);
+	app_hd_wipe(app);
 	for (i = 0; i < 4; i++)
 		if (app->data_req[i]) {
 			api_cancel(app->http, app->data_req[i]);
@@ -744,7 +749,8 @@ app_init(struct app *app, const struct app_config *cfg)
 	if (field_init(&app->pin, 64, FIELD_MASKED) != 0)
 		return -1;
 	nav_set(&app->lock_nav, &screen_lock, NULL, NULL);
-	if ((rc = http_new(&app->http, cfg->server_url, cfg->workstation)) != HTTP_OK) {
+	if ((rc = http_new(&app->http, cfg->server_url, cfg->workstation)) != HTTP_OK ||
+	    (rc = http_set_tls(app->http, cfg->tls_ca, cfg->tls_cert, cfg->tls_key)) != HTTP_OK) {
 		fprintf(stderr, "chartgate: server %s: %s\n", cfg->server_url, http_strerror(rc));
 		return -1;
 	}

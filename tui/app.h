@@ -92,6 +92,8 @@ struct app_config {
 	const char *workstation;
 	const char *softkey_path;	/* NULL: hardware authenticators */
 	const char *theme_path;
+	const char *tls_ca;		/* https: the site CA (NULL: the system's CAs) */
+	const char *tls_cert, *tls_key;	/* this workstation's client certificate (or NULL) */
 	int idle_lock_s;		/* lock after this long without a key (default 120) */
 };
 
@@ -114,6 +116,16 @@ struct app {
 	int tap_badge;
 	char tap_challenge_id[APP_ID_MAX];
 	unsigned tap_req;
+	/* A login challenge kept in hand, renewed before it expires (tui/app_tap.c):
+	 * a tap then costs the assertion and one POST. */
+	struct {
+		char id[APP_ID_MAX];
+		char challenge[128];
+		char rp_id[APP_ID_MAX];
+		long long use_before_ms;	/* loop_now_ms() clock; 0 = none in hand */
+		long long retry_at_ms;		/* after a failed fetch */
+		unsigned req;
+	} tap_held;
 
 	unsigned data_req[4];		/* data fetches of the active session */
 	struct net_worklist *search_results;	/* clinical: wiped with the data */
@@ -178,6 +190,8 @@ void app_uv_assertion_done(struct app *, struct auth_result *);
 void app_tap(struct app *, int badge);
 void app_tap_cancel(struct app *);
 void app_tap_done(struct app *);			/* worker finished */
+/* Keep a fresh login challenge in hand (on every tick, and after a tap). */
+void app_tap_prefetch(struct app *);
 /* The authenticator's answer as the API takes it (borrowed strings). */
 struct auth_assertion;
 void app_assertion_view(const struct auth_assertion *, struct api_assertion *);

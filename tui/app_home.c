@@ -24,6 +24,9 @@ const struct screen *
 app_home_screen(const char *roles)
 {
 	/* The reviewer's and helpdesk desks add their home screens here. */
-	(void)roles;
+	if (app_has_role(roles, "helpdesk"))
+		return &screen_helpdesk_home;
+	if (app_has_role(roles, "privacy_officer"))
+		return &screen_review_queue;
 	return &screen_worklist;
 }

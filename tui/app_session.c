@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "screens/screens.h"
+#include "tui/app_review.h"
 #include "tui/loop.h"
 
 static void
@@ -33,6 +34,7 @@ find_slot(struct app *app, const char *user_id)
 static void
 slot_clear(struct clin_session *s)
 {
+	app_review_forget(s);	/* a reviewer's unsent decision note goes with the session */
 	secret_wipe(&s->token);
 	field_free(&s->justification);
 	field_free(&s->search);

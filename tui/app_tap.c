@@ -1,5 +1,5 @@
-/* A tap: login challenge from chartgated, an assertion from the authenticator
- * on the worker thread, then chartgated verifies it and answers a session. */
+/* A tap: a login challenge kept in hand (or fetched), an assertion from the
+ * authenticator on the worker thread, then chartgated answers a session. */
 #include "tui/app.h"
 
 #include <stdio.h>
@@ -12,6 +12,10 @@
 #include "common/log.h"
 
 #define TAP_TIMEOUT_MS 30000
+/* A held challenge is used only while this much of its life is left, and a
+ * failed fetch is retried after a pause (the server limits challenges). */
+#define HELD_MARGIN_MS 15000
+#define HELD_RETRY_MS 5000
 
 static const char badge_keys[] = "1234567890abcdefghijklmnopqrstuvwxyz";
 
@@ -69,39 +73,82 @@ on_session(struct net_session *res, const struct api_error *err, void *arg)
 	log_event(LOG_LEVEL_INFO, "tap ok: user %s%s", res->user.id, res->resumed ? " (resumed)" : "");
 	app_session_open(app, res);
 	net_session_free(&res);
+	app_tap_prefetch(app);		/* after the home screen's fetches: they go first */
+}
+
+/* Start the assertion over a challenge (held or just fetched). */
+static void
+tap_assert(struct app *app, const char *challenge_id, const char *challenge, const char *rp_id)
+{
+	char origin[APP_ID_MAX + 16];
+	struct auth_job job;
+
+	snprintf(app->tap_challenge_id, sizeof(app->tap_challenge_id), "%s", challenge_id);
+	snprintf(origin, sizeof(origin), "chartgate:%s", app->cfg.workstation);
+	memset(&job, 0, sizeof(job));
+	job.sk = app->softkey;
+	job.badge = app->tap_badge;
+	job.rp_id = rp_id;
+	job.challenge = challenge;
+	job.origin = origin;
+	job.pin = NULL;
+	job.timeout_ms = TAP_TIMEOUT_MS;
+	if (auth_worker_start(app->auth, &job) != 0) {
+		tap_failed(app, "Cannot sign in", "the authenticator is busy");
+		return;
+	}
+	app->tap = TAP_ASSERT;
+	if (app->softkey == NULL)
+		app_message(app, ROLE_STATUS, "Touch your security key…");
 }
 
 static void
 on_challenge(struct net_challenge *res, const struct api_error *err, void *arg)
 {
 	struct app *app = arg;
-	char origin[APP_ID_MAX + 16];
-	struct auth_job job;
 
 	app->tap_req = 0;
 	if (err != NULL) {
 		tap_failed(app, "Cannot sign in", err->message);
 		return;
 	}
-	snprintf(app->tap_challenge_id, sizeof(app->tap_challenge_id), "%s", res->challenge_id);
-	snprintf(origin, sizeof(origin), "chartgate:%s", app->cfg.workstation);
-	memset(&job, 0, sizeof(job));
-	job.sk = app->softkey;
-	job.badge = app->tap_badge;
-	job.rp_id = res->rp_id;
-	job.challenge = res->challenge;
-	job.origin = origin;
-	job.pin = NULL;
-	job.timeout_ms = TAP_TIMEOUT_MS;
-	if (auth_worker_start(app->auth, &job) != 0) {
+	tap_assert(app, res->challenge_id, res->challenge, res->rp_id);
+	net_challenge_free(&res);
+}
+
+static void
+on_prefetch(struct net_challenge *res, const struct api_error *err, void *arg)
+{
+	struct app *app = arg;
+
+	app->tap_held.req = 0;
+	if (err != NULL || strlen(res->challenge_id) >= sizeof(app->tap_held.id) ||
+	    strlen(res->challenge) >= sizeof(app->tap_held.challenge) ||
+	    strlen(res->rp_id) >= sizeof(app->tap_held.rp_id) ||
+	    res->expires_in * 1000 <= HELD_MARGIN_MS) {
+		app->tap_held.retry_at_ms = loop_now_ms() + HELD_RETRY_MS;
 		net_challenge_free(&res);
-		tap_failed(app, "Cannot sign in", "the authenticator is busy");
 		return;
 	}
+	snprintf(app->tap_held.id, sizeof(app->tap_held.id), "%s", res->challenge_id);
+	snprintf(app->tap_held.challenge, sizeof(app->tap_held.challenge), "%s", res->challenge);
+	snprintf(app->tap_held.rp_id, sizeof(app->tap_held.rp_id), "%s", res->rp_id);
+	app->tap_held.use_before_ms = loop_now_ms() + res->expires_in * 1000 - HELD_MARGIN_MS;
 	net_challenge_free(&res);
-	app->tap = TAP_ASSERT;
-	if (app->softkey == NULL)
-		app_message(app, ROLE_STATUS, "Touch your security key…");
+}
+
+void
+app_tap_prefetch(struct app *app)
+{
+	long long now = loop_now_ms();
+
+	if (app->tap_held.req != 0 || now < app->tap_held.retry_at_ms ||
+	    (app->tap_held.use_before_ms != 0 && now < app->tap_held.use_before_ms))
+		return;
+	app->tap_held.use_before_ms = 0;
+	if (api_challenge(app->http, NULL, "login", NULL, on_prefetch, app,
+	    &app->tap_held.req) != API_OK)
+		app->tap_held.retry_at_ms = now + HELD_RETRY_MS;
 }
 
 void
@@ -113,6 +160,15 @@ app_tap(struct app *app, int badge)
 		return;		/* one tap at a time; the reader is busy */
 	app->tap_badge = badge;
 	app->tap_continues = app->still_prompt;
+	if (app->tap_held.use_before_ms != 0 && loop_now_ms() < app->tap_held.use_before_ms) {
+		/* Single use: the one in hand goes now, the next is fetched after the tap. */
+		app->tap_held.use_before_ms = 0;
+		if (app->busy_since_ms == 0)
+			app->busy_since_ms = loop_now_ms();
+		app->dirty = 1;
+		tap_assert(app, app->tap_held.id, app->tap_held.challenge, app->tap_held.rp_id);
+		return;
+	}
 	rc = api_challenge(app->http, NULL, "login", NULL, on_challenge, app, &app->tap_req);
 	if (rc != API_OK) {
 		app_message(app, ROLE_ERROR, "Cannot sign in: %s", api_strerror(rc));

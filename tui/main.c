@@ -11,6 +11,7 @@
 
 #include "common/conf.h"
 #include "common/log.h"
+#include "net/wipe_alloc.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/term.h"
@@ -44,7 +45,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: chartgate [--server URL] [--softkey FILE] [--workstation ID] [--theme NAME]\n"
-	    "                 [--idle-lock SECONDS] [--config FILE] [--check-config] [--verbose]\n"
+	    "                 [--idle-lock SECONDS] [--ca FILE] [--cert FILE --key FILE]\n"
+	    "                 [--config FILE] [--check-config] [--verbose]\n"
 	    "\n"
 	    "  --server URL          chartgated base URL (http:// only on loopback)\n"
 	    "  --softkey FILE        use the demo software authenticator in FILE\n"
@@ -52,6 +54,10 @@ usage(FILE *f)
 	    "  --workstation ID      this cart's id (default: the host name)\n"
 	    "  --theme NAME|PATH     default, high-contrast, monochrome, or a theme file\n"
 	    "  --idle-lock SECONDS   lock after this long without a key (10..86400, default 120)\n"
+	    "  --ca FILE             https: the site CA that signed chartgated's certificate\n"
+	    "                        (PEM; default: the system's CAs)\n"
+	    "  --cert FILE           https: this workstation's client certificate (PEM)\n"
+	    "  --key FILE            ... and its private key (PEM)\n"
 	    "  --config FILE         read FILE instead of /etc/chartgate/chartgate.conf and\n"
 	    "                        ~/.config/chartgate/chartgate.conf\n"
 	    "  --check-config        check the configuration, print it and exit (0 good, 2 bad)\n"
@@ -184,6 +190,9 @@ main(int argc, char **argv)
 		{ "workstation", required_argument, NULL, 1000 + K_WORKSTATION },
 		{ "theme", required_argument, NULL, 1000 + K_THEME },
 		{ "idle-lock", required_argument, NULL, 1000 + K_IDLE_LOCK },
+		{ "ca", required_argument, NULL, 1000 + K_CA },
+		{ "cert", required_argument, NULL, 1000 + K_CERT },
+		{ "key", required_argument, NULL, 1000 + K_KEY },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "check-config", no_argument, NULL, O_CHECK },
 		{ "verbose", no_argument, NULL, O_VERBOSE },
@@ -201,6 +210,8 @@ main(int argc, char **argv)
 	int c, rc, check = 0, verbose = 0, idx;
 	size_t k;
 
+	/* Before anything allocates through OpenSSL, libcurl or jansson. */
+	net_wipe_alloc_install();
 	no_core_dumps();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
@@ -239,6 +250,8 @@ main(int argc, char **argv)
 		return bad_config("no server: give --server URL or set server in chartgate.conf");
 	if (check_paths(&conf, err, sizeof(err)) != 0)
 		return bad_config(err);
+	if (conf_is_set(&conf, K_CERT) != conf_is_set(&conf, K_KEY))
+		return bad_config("cert and key go together: give both --cert FILE and --key FILE");
 	cfg.theme_path = conf_str(&conf, K_THEME, "default");
 	if (load_theme(cfg.theme_path, &theme, why, sizeof(why)) != THEME_OK) {
 		snprintf(err, sizeof(err), "%s: theme: %s",
@@ -253,6 +266,9 @@ main(int argc, char **argv)
 
 	cfg.server_url = conf_str(&conf, K_SERVER, NULL);
 	cfg.softkey_path = conf_str(&conf, K_SOFTKEY, NULL);
+	cfg.tls_ca = conf_str(&conf, K_CA, NULL);
+	cfg.tls_cert = conf_str(&conf, K_CERT, NULL);
+	cfg.tls_key = conf_str(&conf, K_KEY, NULL);
 	cfg.idle_lock_s = (int)conf_num(&conf, K_IDLE_LOCK, APP_IDLE_LOCK_DEFAULT_S);
 	cfg.workstation = conf_str(&conf, K_WORKSTATION, NULL);
 	if (cfg.workstation == NULL) {
