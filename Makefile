@@ -25,7 +25,7 @@ pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 CLIENT_PKGS  = ncursesw panelw libcurl jansson libfido2 libcbor openssl
-BACKEND_PKGS = libmicrohttpd sqlite3 jansson libfido2 libcbor openssl
+BACKEND_PKGS = libmicrohttpd gnutls sqlite3 jansson libfido2 libcbor openssl
 SOFTKEY_PKGS = libfido2 libcbor openssl jansson
 CPPFLAGS += $(call pc,$(sort $(CLIENT_PKGS) $(BACKEND_PKGS)))
 
@@ -121,7 +121,7 @@ demo: deps all
 
 # Install the Debian packages this tree needs that are not there yet.
 DEB_PKGS = pkg-config make gcc libncurses-dev libcurl4-openssl-dev libjansson-dev \
-	libssl-dev libfido2-dev libcbor-dev libmicrohttpd-dev libsqlite3-dev \
+	libssl-dev libfido2-dev libcbor-dev libmicrohttpd-dev libgnutls28-dev libsqlite3-dev \
 	tmux valgrind sqlite3 openssl curl jq groff-base man-db
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -158,3 +158,8 @@ clean:
 
 # Fuzz harnesses and their replay (make fuzz, make fuzz-check).
 include tests/fuzz/fuzz.mk
+# Benchmarks against their floors (make bench, make bench-quick).
+include tests/bench/bench.mk
+
+# The load generator (make load; a short run is part of make check).
+include tests/load/load.mk

@@ -9,20 +9,11 @@
 #include "backend/audit.h"
 #include "backend/handlers.h"
 #include "backend/lockout.h"
+#include "backend/ratelimit.h"
 #include "backend/session.h"
 #include "backend/util.h"
 #include "backend/vocab.h"
 #include "common/b64url.h"
-
-/* A workstation id as it may appear in an origin and in the audit trail. */
-static int
-workstation_ok(const char *ws)
-{
-	size_t n = ws ? strlen(ws) : 0;
-
-	return n > 0 && n < STORE_ID_MAX &&
-	    strspn(ws, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
-}
 
 static json_t *
 user_json(const struct user *u)
@@ -84,6 +75,8 @@ h_challenge(struct req *r)
 {
 	json_t *p = json_object_get(r->body, "purpose");
 
+	if (ratelimit_challenge(r))
+		return;
 	if (p != NULL && !json_is_string(p)) {
 		reply_error(r, 400, "bad_request", "purpose must be a string");
 		return;
@@ -129,7 +122,9 @@ void
 h_session_create(struct req *r)
 {
 	const struct config *cfg = r->app->cfg;
-	const char *ws = req_header(r, "Workstation-Id");
+	const char *ws = req_workstation(r);
+	/* The token will work over this client certificate only ("" = plain HTTP). */
+	const char *cert = r->has_peer ? r->peer.cert_sha256 : "";
 	struct assertion_check ac;
 	struct user u;
 	struct session se;
@@ -139,7 +134,7 @@ h_session_create(struct req *r)
 	int resumed = 0;
 	json_t *reply;
 
-	if (!workstation_ok(ws)) {
+	if (!cg_workstation_ok(ws, STORE_ID_MAX)) {
 		reply_error(r, 400, "bad_request", "a Workstation-Id header is required");
 		return;
 	}
@@ -172,7 +167,7 @@ h_session_create(struct req *r)
 	if (session_token_new(token, hash) != 0)
 		goto fail;
 	if (store_session_find_live(r->app->store, u.id, ws, now, cfg->session_idle, &se) == STORE_OK &&
-	    store_session_rotate(r->app->store, se.id, hash, now) == STORE_OK) {
+	    store_session_rotate(r->app->store, se.id, hash, now, cert) == STORE_OK) {
 		resumed = 1;
 	} else {
 		char *sid = cg_random_id("s-", 16);
@@ -184,6 +179,7 @@ h_session_create(struct req *r)
 		free(sid);
 		snprintf(se.user_id, sizeof(se.user_id), "%s", u.id);
 		snprintf(se.workstation, sizeof(se.workstation), "%s", ws);
+		snprintf(se.cert_sha256, sizeof(se.cert_sha256), "%s", cert);
 		se.created_at = se.last_seen_at = now;
 		se.expires_at = now + cfg->session_max;
 		if (store_session_create(r->app->store, &se, hash) != STORE_OK)

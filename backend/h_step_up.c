@@ -5,6 +5,7 @@
 #include "backend/access.h"
 #include "backend/assertion.h"
 #include "backend/handlers.h"
+#include "backend/ratelimit.h"
 #include "backend/step_up.h"
 #include "backend/util.h"
 #include "backend/vocab.h"
@@ -44,6 +45,7 @@ refuse(struct req *r, const char *kind, const char *pid, const char *purpose, co
 {
 	fprintf(stderr, "chartgated: %s: %s refused for %s: %s%s%s\n", r->request_id, kind,
 	    r->user.id, rule, why && why[0] ? ": " : "", why ? why : "");
+	ratelimit_step_up_failed(r);
 	access_audit(r, &(struct audit_note){ .kind = kind, .patient_id = pid, .purpose = purpose,
 	    .decision = "deny", .rule = rule });
 	reply_error(r, 401, "unauthenticated",
@@ -57,8 +59,10 @@ step_up_verify(struct req *r, const char *kind, const char *pid, const char *pur
 {
 	char origin[STORE_ID_MAX + 16];
 
-	snprintf(origin, sizeof(origin), "chartgate:%s", r->session.workstation);
 	memset(ac, 0, sizeof(*ac));
+	if (ratelimit_step_up_blocked(r, kind, pid, purpose))
+		return -1;
+	snprintf(origin, sizeof(origin), "chartgate:%s", r->session.workstation);
 	ac->rp_id = r->app->cfg->rp_id;
 	ac->origin = origin;
 	ac->purpose = "step_up";

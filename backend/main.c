@@ -9,6 +9,7 @@
 
 #include "backend/audit.h"
 #include "backend/policy.h"
+#include "backend/ratelimit.h"
 #include "backend/seed.h"
 #include "backend/server.h"
 #include "backend/store.h"
@@ -16,11 +17,13 @@
 #include "common/log.h"
 
 static const char usage[] =
-    "usage: chartgated --demo-seed DIR [--rp-id ID]\n"
+    "usage: chartgated --demo-seed DIR [--rp-id ID] [--review-events N]\n"
     "       chartgated --db FILE [--listen 127.0.0.1:PORT] [--rp-id ID]\n"
     "                  [--challenge-ttl SECONDS] [--session-idle SECONDS]\n"
     "                  [--session-max SECONDS] [--discharge-grace SECONDS]\n"
     "                  [--step-up-ttl SECONDS] [--break-glass-ttl SECONDS]\n"
+    "                  [--challenge-rate N]\n"
+    "                  [--tls-cert FILE --tls-key FILE [--client-ca FILE]]\n"
     "       chartgated --verify-audit FILE\n"
     "       chartgated --help | --version\n"
     "       any of them: [--config FILE] [--check-config] [--verbose]\n"
@@ -31,8 +34,15 @@ static const char usage[] =
     "  --verbose              log more detail (never bodies, tokens or patient data)\n"
     "  --demo-seed DIR        create DIR/chartgate.db (synthetic demo world) and\n"
     "                         DIR/softkey.json (one badge per demo user, PIN 1234)\n"
+    "  --review-events N      with --demo-seed: fill the reviewers' break-glass queue\n"
+    "                         up to N events (synthetic ones after the ~25 hand-made)\n"
     "  --db FILE              serve the API from this database\n"
-    "  --listen ADDR:PORT     default 127.0.0.1:8443; plain HTTP on loopback only\n"
+    "  --listen ADDR:PORT     default 127.0.0.1:8443; plain HTTP on loopback only,\n"
+    "                         any address with --tls-cert, --tls-key and --client-ca\n"
+    "  --tls-cert FILE        serve HTTPS (TLS 1.2 or 1.3) with this certificate (PEM)...\n"
+    "  --tls-key FILE         ... and its private key (PEM)\n"
+    "  --client-ca FILE       require a client certificate from this CA (PEM): its CN names\n"
+    "                         the workstation, its OU the unit (see docs/security.md)\n"
     "  --rp-id ID             WebAuthn relying party id (default chartgate.local)\n"
     "  --challenge-ttl S      login challenge lifetime (default 60)\n"
     "  --session-idle S       session idle timeout (default 900)\n"
@@ -40,6 +50,7 @@ static const char usage[] =
     "  --discharge-grace S    care-team access after discharge (default 86400)\n"
     "  --step-up-ttl S        a step-up opens one patient's sensitive sections (default 300)\n"
     "  --break-glass-ttl S    break-glass grant lifetime (default 1800)\n"
+    "  --challenge-rate N     challenges per workstation per minute (default 30, 0: no limit)\n"
     "  --verify-audit FILE    check the audit hash chain of FILE (read-only); exit 1 if broken\n";
 
 static int
@@ -110,7 +121,6 @@ load_config(int argc, char **argv, const struct option *opts, struct config *cfg
 	const char *path = NULL, *sys = getenv("CHARTGATE_SYSCONFDIR");
 	char def[CONF_NAME_MAX], why[256];
 	int c, idx, own_db = 0;
-	size_t k;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
@@ -130,18 +140,17 @@ load_config(int argc, char **argv, const struct option *opts, struct config *cfg
 	if (conf_init(conf, server_keys, S_COUNT) != CONF_OK ||
 	    conf_load_file(conf, path != NULL ? path : def, path != NULL) != CONF_OK)
 		return bad_config(conf, 0, NULL);
-	for (k = S_TLS_CERT; k <= S_CLIENT_CA; k++) {
-		if (conf_is_set(conf, k))
-			return bad_config(conf, k, "TLS is not in this chartgated yet (loopback HTTP only)");
-	}
-	if (conf_is_set(conf, S_LISTEN) &&
-	    server_check_listen(conf_str(conf, S_LISTEN, NULL), why, sizeof(why)) != 0)
+	cfg->tls_cert = conf_str(conf, S_TLS_CERT, cfg->tls_cert);
+	cfg->tls_key = conf_str(conf, S_TLS_KEY, cfg->tls_key);
+	cfg->client_ca = conf_str(conf, S_CLIENT_CA, cfg->client_ca);
+	cfg->listen = conf_str(conf, S_LISTEN, cfg->listen);
+	/* The file's listen against the file's own TLS keys, so the line can be named. */
+	if (conf_is_set(conf, S_LISTEN) && server_check_config(cfg, why, sizeof(why)) != 0)
 		return bad_config(conf, S_LISTEN, why);
 	if (strlen(conf_str(conf, S_RP_ID, "")) > 253)
 		return bad_config(conf, S_RP_ID, "must be a host name");
 	if (!own_db)
 		cfg->db_path = conf_str(conf, S_DB, cfg->db_path);
-	cfg->listen = conf_str(conf, S_LISTEN, cfg->listen);
 	cfg->rp_id = conf_str(conf, S_RP_ID, cfg->rp_id);
 	cfg->session_idle = conf_num(conf, S_SESSION_IDLE, cfg->session_idle);
 	cfg->session_max = conf_num(conf, S_SESSION_MAX, cfg->session_max);
@@ -156,7 +165,7 @@ int
 main(int argc, char **argv)
 {
 	enum { O_SEED = 256, O_DB, O_LISTEN, O_RP, O_CTTL, O_IDLE, O_MAX, O_HELP, O_VERSION, O_VERIFY,
-		O_GRACE, O_STEPUP, O_BTG };
+		O_GRACE, O_STEPUP, O_BTG, O_TLS_CERT, O_TLS_KEY, O_CLIENT_CA, O_CRATE, O_REVIEW_EVENTS };
 	static const struct option opts[] = {
 		{ "demo-seed", required_argument, NULL, O_SEED },
 		{ "db", required_argument, NULL, O_DB },
@@ -171,6 +180,11 @@ main(int argc, char **argv)
 		{ "discharge-grace", required_argument, NULL, O_GRACE },
 		{ "step-up-ttl", required_argument, NULL, O_STEPUP },
 		{ "break-glass-ttl", required_argument, NULL, O_BTG },
+		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
+		{ "tls-key", required_argument, NULL, O_TLS_KEY },
+		{ "client-ca", required_argument, NULL, O_CLIENT_CA },
+		{ "challenge-rate", required_argument, NULL, O_CRATE },
+		{ "review-events", required_argument, NULL, O_REVIEW_EVENTS },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "check-config", no_argument, NULL, O_CHECK_CONFIG },
 		{ "verbose", no_argument, NULL, O_VERBOSE },
@@ -180,10 +194,12 @@ main(int argc, char **argv)
 		.db_path = NULL, .listen = "127.0.0.1:8443", .rp_id = "chartgate.local",
 		.challenge_ttl = 60, .session_idle = 900, .session_max = 43200,
 		.discharge_grace = 86400, .step_up_ttl = 300, .break_glass_ttl = 1800,
+		.challenge_rate = RATE_CHALLENGES,
 	};
 	struct policy policy;
 	struct app app;
 	const char *seed_dir = NULL, *verify_path = NULL;
+	long review_events = SEED_REVIEW_DEFAULT;
 	char why[256];
 	int c, rc;
 	static struct conf conf;
@@ -199,6 +215,9 @@ main(int argc, char **argv)
 		case O_VERIFY: verify_path = optarg; break;
 		case O_DB: cfg.db_path = optarg; break;
 		case O_LISTEN: cfg.listen = optarg; break;
+		case O_TLS_CERT: cfg.tls_cert = optarg; break;
+		case O_TLS_KEY: cfg.tls_key = optarg; break;
+		case O_CLIENT_CA: cfg.client_ca = optarg; break;
 		case O_RP: cfg.rp_id = optarg; break;
 		case O_CTTL:
 			if (seconds(optarg, &cfg.challenge_ttl) != 0)
@@ -224,6 +243,20 @@ main(int argc, char **argv)
 			if (seconds(optarg, &cfg.break_glass_ttl) != 0)
 				return bad_usage("--break-glass-ttl wants a positive number of seconds", optarg);
 			break;
+		case O_CRATE:
+			if (strcmp(optarg, "0") == 0)
+				cfg.challenge_rate = 0;
+			else if (seconds(optarg, &cfg.challenge_rate) != 0 || cfg.challenge_rate > 1000000)
+				return bad_usage("--challenge-rate wants a number of challenges a minute (0: no limit)", optarg);
+			break;
+		case O_REVIEW_EVENTS: {
+			char *end;
+
+			review_events = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || review_events > 10000000)
+				return bad_usage("--review-events wants a number of break-glass events", optarg);
+			break;
+		}
 		case O_HELP:
 			fputs(usage, stdout);
 			return 0;
@@ -245,17 +278,29 @@ main(int argc, char **argv)
 	if (seed_dir != NULL) {
 		if (cfg.db_path != NULL)
 			return bad_usage("--demo-seed and --db do not go together", NULL);
-		return seed_demo(seed_dir, cfg.rp_id);
+		return seed_demo(seed_dir, cfg.rp_id, review_events);
 	}
 	if (cfg.db_path == NULL)
 		return bad_usage("give --db FILE to serve, or --demo-seed DIR", NULL);
-	if (server_check_listen(cfg.listen, why, sizeof(why)) != 0) {
+	if (server_check_config(&cfg, why, sizeof(why)) != 0) {
 		fprintf(stderr, "chartgated: %s\n", why);
 		return 2;
 	}
 	if (check) {
+		struct tls_files tls;
+
 		conf_dump(&conf, stdout);
-		printf("chartgated: configuration OK: would serve %s on %s\n", cfg.db_path, cfg.listen);
+		if (cfg.tls_cert != NULL) {
+			if (tls_files_load(&tls, cfg.tls_cert, cfg.tls_key, cfg.client_ca, why,
+			    sizeof(why)) != 0) {
+				fprintf(stderr, "chartgated: %s\n", why);
+				return 2;
+			}
+			tls_files_free(&tls);
+		}
+		printf("chartgated: configuration OK: would serve %s on %s%s\n", cfg.db_path,
+		    cfg.listen, cfg.client_ca != NULL ? " (https, client certificates required)" :
+		    cfg.tls_cert != NULL ? " (https)" : "");
 		return 0;
 	}
 	log_open("chartgated", (enum log_target)conf_num(&conf, S_LOG, LOG_TARGET_STDERR), verbose);

@@ -162,6 +162,87 @@ static const struct step steps[] = {
 	{ 3,
 		"CREATE TRIGGER helpdesk_actions_no_delete BEFORE DELETE ON helpdesk_actions"
 		"  BEGIN SELECT RAISE(ABORT, 'helpdesk_actions is append-only'); END;" },
+	/* 4: the reviewer desk: risk factors as data, grants of every kind, idempotent POSTs */
+	{ 4, "ALTER TABLE users ADD COLUMN family_name TEXT NOT NULL DEFAULT '';" },
+	{ 4, "ALTER TABLE users ADD COLUMN address TEXT NOT NULL DEFAULT '';" },
+	{ 4, "ALTER TABLE patients ADD COLUMN family_name TEXT NOT NULL DEFAULT '';" },
+	{ 4, "ALTER TABLE patients ADD COLUMN address TEXT NOT NULL DEFAULT '';" },
+	/* Kept on the event so the queue sorts and filters on an index: the patient's unit
+	 * and the score, refreshed whenever an access is made under the grant. */
+	{ 4, "ALTER TABLE break_glass ADD COLUMN unit_id TEXT;" },
+	{ 4, "ALTER TABLE break_glass ADD COLUMN risk_score INTEGER NOT NULL DEFAULT 0;" },
+	{ 4, "ALTER TABLE break_glass ADD COLUMN risk_factors TEXT NOT NULL DEFAULT '[]';" },
+	{ 4, "CREATE INDEX break_glass_risk ON break_glass(status, risk_score, id);" },
+	{ 4, "CREATE INDEX break_glass_age ON break_glass(status, created_at, id);" },
+	{ 4, "CREATE INDEX break_glass_user_time ON break_glass(user_id, created_at);" },
+	{ 4, "CREATE INDEX break_glass_justification ON break_glass(justification);" },
+	{ 4, "CREATE INDEX break_glass_live ON break_glass(expires_at) WHERE revoked_at IS NULL;" },
+	{ 4, "CREATE INDEX audit_path ON audit(path);" },
+	{ 4, "CREATE INDEX audit_user ON audit(user_id);" },
+	/* docs/policy.md "Risk": text holds one {} for the factor's detail. */
+	{ 4,
+		"CREATE TABLE risk_factors (code TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,"
+		"  weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100), text TEXT NOT NULL,"
+		"  param TEXT NOT NULL DEFAULT '');" },
+	{ 4,
+		"INSERT INTO risk_factors VALUES"
+		" ('same_surname',10,30,'Same surname as the clinician ({})',''),"
+		" ('same_address',20,35,'Same address as the clinician ({})',''),"
+		" ('flag_vip',30,20,'Patient is flagged VIP',''),"
+		" ('flag_emp',40,15,'Patient is flagged EMP (a member of staff)',''),"
+		" ('after_hours',50,10,'Opened after hours ({} UTC)','20-7'),"
+		" ('repeated',60,15,'{} other break-glass events by this clinician in the 24 hours before','2'),"
+		" ('other_unit',70,10,'Workstation is not on the patient''s unit ({})',''),"
+		" ('unrelated_sections',80,20,'Read sections unrelated to the stated reason ({})',''),"
+		" ('reused_justification',90,15,'Justification reused word for word from an earlier event ({})','');" },
+	/* Sensitivity codes whose reading does not fit a reason code. */
+	{ 4,
+		"CREATE TABLE risk_unrelated (reason_code TEXT NOT NULL, code TEXT NOT NULL,"
+		"  PRIMARY KEY (reason_code, code));" },
+	{ 4,
+		"INSERT INTO risk_unrelated VALUES"
+		" ('OVRER','PSY'),('OVRER','MH'),('OVRER','BH'),('OVRER','PSYTHPN'),('OVRER','ETH'),"
+		" ('OVRER','SUD'),('OVRER','SEX'),('OVRER','STD'),('OVRER','GDIS'),"
+		" ('OVRPS','PSYTHPN'),('OVRPS','SEX'),('OVRPS','STD'),('OVRPS','HIV'),('OVRPS','GDIS'),"
+		" ('OVRTPS','PSYTHPN'),('OVRTPS','SEX'),('OVRTPS','STD'),('OVRTPS','HIV'),('OVRTPS','GDIS'),"
+		" ('OVRINCOMP','SEX'),('OVRINCOMP','STD'),('OVRINCOMP','HIV'),('OVRINCOMP','GDIS');" },
+	/* Non-human subjects of integration grants. */
+	{ 4, "CREATE TABLE service_accounts (id TEXT PRIMARY KEY, display_name TEXT NOT NULL);" },
+	/* What a grant is for; it ends when the task ends or its encounter finishes. */
+	{ 4,
+		"CREATE TABLE tasks (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+		"  encounter_id TEXT REFERENCES encounters(id),"
+		"  status TEXT NOT NULL CHECK (status IN ('active','ended')),"
+		"  needs_scope TEXT NOT NULL, ended_at INTEGER);" },
+	{ 4,
+		"CREATE TABLE grants (id TEXT PRIMARY KEY,"
+		"  kind TEXT NOT NULL CHECK (kind IN ('jit','delegation','integration')),"
+		"  subject_id TEXT NOT NULL,"
+		"  subject_kind TEXT NOT NULL CHECK (subject_kind IN ('person','service')),"
+		"  scope TEXT NOT NULL, patient_id TEXT REFERENCES patients(id),"
+		"  unit_id TEXT REFERENCES units(id), task_id TEXT REFERENCES tasks(id),"
+		"  created_by TEXT, created_at INTEGER NOT NULL, expires_at INTEGER,"
+		"  revoked_at INTEGER);" },
+	{ 4, "CREATE INDEX grants_live ON grants(created_at, id) WHERE revoked_at IS NULL;" },
+	/* The full text of each reviewer note or reason; the audit row carries its SHA-256. */
+	{ 4,
+		"CREATE TABLE review_actions (request_id TEXT PRIMARY KEY, time TEXT NOT NULL,"
+		"  actor_id TEXT NOT NULL, action TEXT NOT NULL, decision TEXT NOT NULL,"
+		"  target_user_id TEXT NOT NULL, object_id TEXT NOT NULL, reason TEXT NOT NULL);" },
+	{ 4,
+		"CREATE TRIGGER review_actions_no_update BEFORE UPDATE ON review_actions"
+		"  BEGIN SELECT RAISE(ABORT, 'review_actions is append-only'); END;" },
+	{ 4,
+		"CREATE TRIGGER review_actions_no_delete BEFORE DELETE ON review_actions"
+		"  BEGIN SELECT RAISE(ABORT, 'review_actions is append-only'); END;" },
+	/* Idempotency-Key: the first answer of a POST, replayed to a retry. */
+	{ 4,
+		"CREATE TABLE idempotency (user_id TEXT NOT NULL, key TEXT NOT NULL,"
+		"  body_sha256 TEXT NOT NULL, status INTEGER NOT NULL, reply TEXT NOT NULL,"
+		"  created_at INTEGER NOT NULL, PRIMARY KEY (user_id, key));" },
+	/* 5: workstation identity (mTLS): a token works only over the client certificate
+	 * it was issued over (hex SHA-256 of its DER; '' when served over plain HTTP). */
+	{ 5, "ALTER TABLE sessions ADD COLUMN client_cert_sha256 TEXT NOT NULL DEFAULT '';" },
 };
 
 static int

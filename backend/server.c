@@ -16,7 +16,9 @@
 
 #include "backend/handlers.h"
 #include "backend/h_helpdesk.h"
+#include "backend/h_review.h"
 #include "backend/session.h"
+#include "backend/tls.h"
 #include "backend/util.h"
 #include "common/log.h"
 
@@ -47,6 +49,14 @@ static const struct route routes[] = {
 	{ "POST", "/v1/helpdesk/users/*/authenticators", h_helpdesk_enrol, 1 },
 	{ "POST", "/v1/helpdesk/users/*/authenticators/challenge", h_helpdesk_enrol_challenge, 1 },
 	{ "DELETE", "/v1/helpdesk/authenticators/*", h_helpdesk_authenticator_revoke, 1 },
+	{ "GET", "/v1/review/break-glass", h_review_events, 1 },
+	{ "GET", "/v1/review/break-glass/*", h_review_event, 1 },
+	{ "POST", "/v1/review/break-glass/*/claim", h_review_claim, 1 },
+	{ "POST", "/v1/review/break-glass/*/decision", h_review_decision, 1 },
+	{ "GET", "/v1/review/exceptions", h_review_exceptions, 1 },
+	{ "POST", "/v1/review/exceptions/*/revoke", h_review_revoke, 1 },
+	{ "POST", "/v1/review/exceptions/*/extend", h_review_extend, 1 },
+	{ "GET", "/v1/audit", h_audit_query, 1 },
 };
 
 /* Per-request state, from the first access-handler call to the completion callback. */
@@ -71,6 +81,14 @@ const char *
 req_query(const struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+req_workstation(const struct req *r)
+{
+	if (r->app->cfg->client_ca != NULL)
+		return r->has_peer ? r->peer.workstation : NULL;
+	return req_header(r, "Workstation-Id");
 }
 
 void
@@ -138,6 +156,12 @@ queue(struct MHD_Connection *conn, struct ctx *c)
 		MHD_add_response_header(resp, "Allow", c->r.allow);
 	if (c->r.www_authenticate[0] != '\0')
 		MHD_add_response_header(resp, "WWW-Authenticate", c->r.www_authenticate);
+	if (c->r.retry_after != 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", c->r.retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	ret = MHD_queue_response(conn, c->r.status, resp);
 	MHD_destroy_response(resp);
 	c->queued = 1;
@@ -149,7 +173,7 @@ int
 req_authenticate(struct req *r)
 {
 	const char *token = session_bearer(req_header(r, MHD_HTTP_HEADER_AUTHORIZATION));
-	const char *ws = req_header(r, "Workstation-Id");
+	const char *ws = req_workstation(r);
 	const struct config *cfg = r->app->cfg;
 	unsigned char hash[32];
 	char ended[32];
@@ -173,6 +197,13 @@ req_authenticate(struct req *r)
 	if (ws != NULL && strcmp(ws, r->session.workstation) != 0) {
 		fprintf(stderr, "chartgated: %s: token of session %s used from workstation %s\n",
 		    r->request_id, r->session.id, ws);
+		goto deny;
+	}
+	/* ... and to the client certificate it was issued over ("" = plain HTTP). */
+	if (strcmp(r->has_peer ? r->peer.cert_sha256 : "", r->session.cert_sha256) != 0) {
+		fprintf(stderr, "chartgated: %s: token of session %s used over another client "
+		    "certificate (%s)\n", r->request_id, r->session.id,
+		    r->has_peer ? r->peer.workstation : "none");
 		goto deny;
 	}
 	if (store_user_get(r->app->store, r->session.user_id, &r->user) != STORE_OK ||
@@ -236,6 +267,33 @@ dispatch(struct ctx *c)
 	reply_error(r, 404, "not_found", "no such resource");
 }
 
+/* With a client CA the connection's certificate names the workstation; 0, or -1 with
+ * the reply chosen. A Workstation-Id header that says otherwise is ignored. */
+static int
+identify(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci;
+	const char *hdr;
+	char why[128];
+
+	if (r->app->cfg->client_ca == NULL)
+		return 0;
+	ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || tls_peer_identity(ci->tls_session, &r->peer, why, sizeof(why)) != 0) {
+		log_event(LOG_LEVEL_WARNING, "%s: client certificate refused: %s", r->request_id,
+		    ci != NULL ? why : "no TLS session");
+		reply_error(r, 403, "workstation_certificate",
+		    "this workstation's certificate does not name a usable workstation");
+		return -1;
+	}
+	r->has_peer = 1;
+	hdr = req_header(r, "Workstation-Id");
+	if (hdr != NULL && strcmp(hdr, r->peer.workstation) != 0)
+		log_event(LOG_LEVEL_NOTICE, "%s: a Workstation-Id header disagrees with the client "
+		    "certificate (%s); the certificate wins", r->request_id, r->peer.workstation);
+	return 0;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -259,6 +317,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			free(id);
 		}
 		*con_cls = c;
+		if (identify(&c->r) != 0)
+			return queue(conn, c);
 		/* Refuse an announced oversize body before reading a byte of it. */
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > BODY_MAX) {
@@ -326,10 +386,18 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* Split "HOST:PORT" / "[HOST]:PORT" and fill a socket address. */
 static int
-parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl, int *v6,
-    char *why, size_t why_len)
+not_loopback(const char *host, char *why, size_t why_len)
+{
+	snprintf(why, why_len, "%s is not a loopback address; plain HTTP is only served on "
+	    "127.0.0.0/8 or ::1 (other addresses need --tls-cert, --tls-key and --client-ca)", host);
+	return -1;
+}
+
+/* Split "HOST:PORT" / "[HOST]:PORT" and fill a socket address; any_address: not only loopback. */
+static int
+parse_listen(const char *listen, int any_address, struct sockaddr_storage *ss, socklen_t *sl,
+    int *v6, char *why, size_t why_len)
 {
 	char host[64];
 	const char *colon, *h = listen;
@@ -366,11 +434,8 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl, int
 		sin->sin_port = htons((uint16_t)port);
 		*sl = sizeof(*sin);
 		*v6 = 0;
-		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127) {
-			snprintf(why, why_len, "%s is not a loopback address; plain HTTP is only "
-			    "served on 127.0.0.0/8 or ::1 (TLS is not available yet)", host);
-			return -1;
-		}
+		if (!any_address && (ntohl(sin->sin_addr.s_addr) >> 24) != 127)
+			return not_loopback(host, why, why_len);
 		return 0;
 	}
 	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
@@ -380,11 +445,8 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl, int
 		sin6->sin6_port = htons((uint16_t)port);
 		*sl = sizeof(*sin6);
 		*v6 = 1;
-		if (!IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr)) {
-			snprintf(why, why_len, "%s is not a loopback address; plain HTTP is only "
-			    "served on 127.0.0.0/8 or ::1 (TLS is not available yet)", host);
-			return -1;
-		}
+		if (!any_address && !IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+			return not_loopback(host, why, why_len);
 		return 0;
 	}
 bad:
@@ -400,7 +462,65 @@ server_check_listen(const char *listen, char *why, size_t why_len)
 	socklen_t sl;
 	int v6;
 
-	return parse_listen(listen, &ss, &sl, &v6, why, why_len);
+	return parse_listen(listen, 0, &ss, &sl, &v6, why, why_len);
+}
+
+/* Only mTLS names the workstation by something stronger than a header: other
+ * addresses than loopback need it all. */
+static int
+mtls(const struct config *cfg)
+{
+	return cfg->tls_cert != NULL && cfg->client_ca != NULL;
+}
+
+int
+server_check_config(const struct config *cfg, char *why, size_t why_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int v6;
+
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		snprintf(why, why_len, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (cfg->client_ca != NULL && cfg->tls_cert == NULL) {
+		snprintf(why, why_len, "--client-ca needs --tls-cert and --tls-key");
+		return -1;
+	}
+	return parse_listen(cfg->listen, mtls(cfg), &ss, &sl, &v6, why, why_len);
+}
+
+/* Before the handshake of each connection: no client certificate from the site CA, no HTTP. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	const struct app *app = cls;
+	const union MHD_ConnectionInfo *ci;
+
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED || app->cfg->client_ca == NULL)
+		return;
+	if ((ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION)) != NULL)
+		tls_require_client_cert(ci->tls_session);
+}
+
+/* The TLS options of MHD_start_daemon, MHD_OPTION_END-terminated in opt (room for 6). */
+static void
+tls_options(const struct config *cfg, const struct tls_files *t, struct MHD_OptionItem *opt)
+{
+	size_t n = 0;
+
+	if (cfg->tls_cert != NULL) {
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert };
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, t->key };
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    (void *)(uintptr_t)TLS_PRIORITIES };
+	}
+	if (cfg->client_ca != NULL)
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, t->client_ca };
+	opt[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 }
 
 int
@@ -413,13 +533,29 @@ server_run(struct app *app, const char *listen)
 	char why[256];
 	int v6, sig = 0;
 	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	const struct config *cfg = app->cfg;
+	struct tls_files tls = { 0 };
+	struct MHD_OptionItem tls_opt[6];
 
-	if (parse_listen(listen, &ss, &sl, &v6, why, sizeof(why)) != 0) {
+	if (parse_listen(listen, mtls(cfg), &ss, &sl, &v6, why, sizeof(why)) != 0) {
 		fprintf(stderr, "chartgated: %s\n", why);
 		return 2;
 	}
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			fprintf(stderr, "chartgated: this libmicrohttpd has no TLS\n");
+			return 1;
+		}
+		if (tls_files_load(&tls, cfg->tls_cert, cfg->tls_key, cfg->client_ca, why,
+		    sizeof(why)) != 0) {
+			fprintf(stderr, "chartgated: %s\n", why);
+			return 1;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	tls_options(cfg, &tls, tls_opt);
 	/* Block the stop signals before MHD starts its threads, so they inherit
 	 * the mask and only sigwait below ever sees them. */
 	sigemptyset(&set);
@@ -433,17 +569,22 @@ server_run(struct app *app, const char *listen)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
+	    MHD_OPTION_ARRAY, tls_opt,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "chartgated: cannot listen on %s\n", listen);
+		tls_files_free(&tls);
 		return 1;
 	}
 	(void)sl;
-	fprintf(stderr, "chartgated %s: serving %s on http://%s (rp id %s)\n", CHARTGATED_VERSION,
-	    app->cfg->db_path, listen, app->cfg->rp_id);
+	fprintf(stderr, "chartgated %s: serving %s on %s://%s%s (rp id %s)\n", CHARTGATED_VERSION,
+	    cfg->db_path, cfg->tls_cert != NULL ? "https" : "http", listen,
+	    cfg->client_ca != NULL ? ", client certificates required" : "", cfg->rp_id);
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "chartgated: signal %d, stopping\n", sig);
 	MHD_stop_daemon(d);
+	tls_files_free(&tls);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "backend/store.h"
+#include "backend/tls.h"
 
 #define CHARTGATED_VERSION "0.1.0"
 #define BODY_MAX (64 * 1024)
@@ -16,12 +17,16 @@ struct config {
 	const char *db_path;
 	const char *listen;		/* as given, for messages */
 	const char *rp_id;
+	/* HTTPS when tls_cert is set; with client_ca every connection needs a client
+	 * certificate from that CA, which then names the workstation. */
+	const char *tls_cert, *tls_key, *client_ca;
 	int64_t challenge_ttl;		/* seconds a login challenge stays usable */
 	int64_t session_idle;		/* seconds of inactivity that end a session */
 	int64_t session_max;		/* absolute session lifetime */
 	int64_t discharge_grace;	/* care-team access lasts this long after discharge */
 	int64_t step_up_ttl;		/* seconds a step-up opens one patient's sensitive sections */
 	int64_t break_glass_ttl;	/* seconds a break-glass grant lasts */
+	int64_t challenge_rate;		/* challenges per workstation per minute; 0: no limit */
 };
 
 struct policy;
@@ -51,10 +56,18 @@ struct req {
 	json_t *reply;			/* NULL: empty body (204) */
 	const char *allow;		/* Allow header of a 405 */
 	char www_authenticate[128];	/* WWW-Authenticate header when non-empty */
+	/* With a client CA: the workstation the connection's certificate names. */
+	int has_peer;
+	struct tls_peer peer;
+	unsigned retry_after;		/* Retry-After header (seconds) when non-zero */
 };
 
 const char *req_header(const struct req *, const char *name);
 const char *req_query(const struct req *, const char *name);
+/* The workstation a request comes from: the client certificate's CN when chartgated
+ * has a client CA (a Workstation-Id header is then ignored), else the Workstation-Id
+ * header (NULL if absent). */
+const char *req_workstation(const struct req *);
 /* Resolve the bearer token into r->session and r->user for a route that does not
  * always need one; 0 when authenticated, else -1 with the 401 already chosen. */
 int req_authenticate(struct req *);
@@ -65,6 +78,8 @@ void reply_error(struct req *, unsigned status, const char *code, const char *me
 
 /* Parse "127.0.0.1:PORT" or "[::1]:PORT"; refuses non-loopback addresses with a message. */
 int server_check_listen(const char *listen, char *why, size_t why_len);
+/* The same for cfg: any address once cfg has TLS with a client CA; loopback otherwise. */
+int server_check_config(const struct config *cfg, char *why, size_t why_len);
 
 /* Serve until SIGTERM or SIGINT; 0 on a clean stop. */
 int server_run(struct app *, const char *listen);

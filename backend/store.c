@@ -328,9 +328,11 @@ session_from_row(sqlite3_stmt *st, struct session *out)
 	out->created_at = sqlite3_column_int64(st, 3);
 	out->last_seen_at = sqlite3_column_int64(st, 4);
 	out->expires_at = sqlite3_column_int64(st, 5);
+	col(st, 6, out->cert_sha256, sizeof(out->cert_sha256));
 }
 
-#define SESSION_COLS "id, user_id, workstation, created_at, last_seen_at, expires_at"
+#define SESSION_COLS "id, user_id, workstation, created_at, last_seen_at, expires_at," \
+	" client_cert_sha256"
 
 int
 store_session_find_live(struct store *s, const char *user_id, const char *workstation,
@@ -369,7 +371,7 @@ store_session_create(struct store *s, const struct session *se, const unsigned c
 
 	lock(s);
 	st = prep(s, "INSERT INTO sessions (id, user_id, workstation, token_hash, created_at,"
-	    " last_seen_at, expires_at) VALUES (?,?,?,?,?,?,?)");
+	    " last_seen_at, expires_at, client_cert_sha256) VALUES (?,?,?,?,?,?,?,?)");
 	if (st != NULL) {
 		text(st, 1, se->id);
 		text(st, 2, se->user_id);
@@ -378,6 +380,7 @@ store_session_create(struct store *s, const struct session *se, const unsigned c
 		sqlite3_bind_int64(st, 5, se->created_at);
 		sqlite3_bind_int64(st, 6, se->last_seen_at);
 		sqlite3_bind_int64(st, 7, se->expires_at);
+		text(st, 8, se->cert_sha256);
 	}
 	rc = run(s, st);
 	unlock(s);
@@ -385,18 +388,20 @@ store_session_create(struct store *s, const struct session *se, const unsigned c
 }
 
 int
-store_session_rotate(struct store *s, const char *id, const unsigned char hash[32], int64_t now)
+store_session_rotate(struct store *s, const char *id, const unsigned char hash[32], int64_t now,
+    const char *cert_sha256)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	lock(s);
-	st = prep(s, "UPDATE sessions SET token_hash = ?, last_seen_at = ?"
+	st = prep(s, "UPDATE sessions SET token_hash = ?, last_seen_at = ?, client_cert_sha256 = ?"
 	    " WHERE id = ? AND ended_at IS NULL");
 	if (st != NULL) {
 		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, now);
-		text(st, 3, id);
+		text(st, 3, cert_sha256);
+		text(st, 4, id);
 	}
 	rc = run(s, st);
 	if (rc == STORE_OK && sqlite3_changes(s->db) != 1)

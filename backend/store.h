@@ -67,13 +67,16 @@ struct session {
 	char user_id[STORE_ID_MAX];
 	char workstation[STORE_ID_MAX];
 	int64_t created_at, last_seen_at, expires_at;
+	char cert_sha256[65];	/* client certificate (hex SHA-256) its token was issued over; "" on plain HTTP */
 };
 /* The live session of user on workstation (not ended, not expired at now). */
 int store_session_find_live(struct store *, const char *user_id, const char *workstation,
     int64_t now, int64_t idle_ttl, struct session *out);
 int store_session_create(struct store *, const struct session *, const unsigned char hash[32]);
-/* Give a session a new token hash (the old token dies) and mark it used now. */
-int store_session_rotate(struct store *, const char *id, const unsigned char hash[32], int64_t now);
+/* Give a session a new token hash (the old token dies), issued over the client certificate
+ * cert_sha256 ("" on plain HTTP), and mark it used now. */
+int store_session_rotate(struct store *, const char *id, const unsigned char hash[32], int64_t now,
+    const char *cert_sha256);
 int store_session_by_token(struct store *, const unsigned char hash[32], struct session *out);
 int store_session_touch(struct store *, const char *id, int64_t now);
 int store_session_end(struct store *, const char *id, int64_t now, const char *reason);
@@ -237,5 +240,8 @@ int store_put_care_team(struct store *, const char *encounter_id, const char *us
 int store_put_section(struct store *, const char *patient_id, int position, const struct section *);
 int store_put_item(struct store *, const char *section_id, int position, const char *label,
     const char *value, const char *time);
+
+/* The reviewer desk's part of this interface. */
+#include "backend/store_review.h"
 
 #endif

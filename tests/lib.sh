@@ -4,6 +4,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${CHARTGATE_BIN:-$top/bin}
 TOOLS=${CHARTGATE_TOOLS:-$top/build/tests}
 WORK=$(mktemp -d /tmp/chartgate-test.XXXXXX)
+# Themes live in the source tree, not beside build-san/bin: say where.
+export CHARTGATE_THEME_DIR=$top/themes
 SERVER_PID=
 failures=0
 
@@ -22,15 +24,16 @@ free_port() {
 }
 
 # start_server [extra chartgated args]: seeds a fresh demo world and serves it.
+# For HTTPS set SCHEME=https and CURL_TLS=(curl TLS flags) for the health check.
 start_server() {
 	"$BIN/chartgated" --demo-seed "$WORK/demo" >"$WORK/seed.log" 2>&1 || { cat "$WORK/seed.log"; return 1; }
 	PORT=$(free_port)
-	URL=http://127.0.0.1:$PORT
+	URL=${SCHEME:-http}://127.0.0.1:$PORT
 	"$BIN/chartgated" --db "$WORK/demo/chartgate.db" --listen 127.0.0.1:$PORT "$@" \
 		>"$WORK/server.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do
-		curl -fsS "$URL/v1/health" >/dev/null 2>&1 && return 0
+		curl -fsS ${CURL_TLS[@]+"${CURL_TLS[@]}"} "$URL/v1/health" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done
 	echo "chartgated did not come up:"; cat "$WORK/server.log"

@@ -19,9 +19,10 @@ export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0
 run_suite() {
 	local name=$1; shift
 	local f=$out/$(echo "$name" | tr '/ ' '__').log
-	echo "== $name" | tee -a "$log"
+	local t0=$(date +%s)
 	"$@" >"$f" 2>&1
 	local rc=$?
+	echo "== $name ($(( $(date +%s) - t0 )) s)" | tee -a "$log"
 	cat "$f" >>"$log"
 	grep -E '^(not )?ok - ' "$f" | sed "s|^|  |"
 	if [ $rc -ne 0 ] && ! grep -q '^not ok - ' "$f"; then

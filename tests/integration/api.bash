@@ -9,9 +9,10 @@ if [ ! -x "$SOFTKEY" ]; then
 fi
 
 # req METHOD PATH [curl args...]: prints the body, then the status on a line of its own.
+# CURL_TLS (an array, may be unset) adds TLS flags to every request.
 req() {
 	local m=$1 p=$2; shift 2
-	curl -s -X "$m" -w '\n%{http_code}' "$@" "$URL$p"
+	curl -s ${CURL_TLS[@]+"${CURL_TLS[@]}"} -X "$m" -w '\n%{http_code}' "$@" "$URL$p"
 }
 body()   { sed '$d' <<<"$1"; }
 status() { tail -n1 <<<"$1"; }
@@ -26,7 +27,7 @@ assertion_for() {
 		--challenge "$c" --origin "${SK_ORIGIN:-chartgate:$WS}" "$@" |
 		jq -c --arg id "$cid" '. + {challenge_id: $id}'
 }
-challenge() { curl -s -X POST "$URL/v1/auth/challenge" -d '{"purpose":"login"}'; }
+challenge() { curl -s ${CURL_TLS[@]+"${CURL_TLS[@]}"} -X POST "$URL/v1/auth/challenge" -d '{"purpose":"login"}'; }
 # tap USER [WS]: a full tap-in; prints body + status.
 tap() {
 	local user=$1 ws=${2:-$WS} ch b
@@ -43,5 +44,10 @@ authed() {
 logged() { grep -q "tap-in refused.*$1" "$WORK/server.log"; }
 # token_of USER [WS]: tap in and print only the token.
 token_of() { body "$(tap "$@")" | jq -r .token; }
+# step_up_challenge TOKEN PATIENT: a step_up challenge of that session.
+step_up_challenge() {
+	curl -s -X POST "$URL/v1/auth/challenge" -H "Authorization: Bearer $1" \
+		-H "Workstation-Id: ${AUTH_WS:-$WS}" -d "{\"purpose\":\"step_up\",\"patient_id\":\"$2\"}"
+}
 # q SQL: one query against the suite's demo database.
 q() { sqlite3 "$WORK/demo/chartgate.db" "$1"; }

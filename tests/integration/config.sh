@@ -120,8 +120,10 @@ refused "chartgated: relative db path -> exit 2, FILE:LINE" \
 	"chartgated: $SRV:1: db: \"relative.db\" is not an absolute path" "$CGD" --check-config
 reset; conf "$SRV" "" "listen = 192.0.2.1:8443"
 refused "chartgated: non-loopback listen -> exit 2, FILE:LINE" "chartgated: $SRV:2: listen: " "$CGD" --check-config
-reset; conf "$SRV" "tls_cert = /etc/ssl/certs/x.pem"
-refused "chartgated: TLS keys are refused until mTLS exists" "chartgated: $SRV:1: tls_cert: " "$CGD" --check-config
+reset; conf "$SRV" "db = $WORK/none.db" "tls_cert = /etc/ssl/certs/x.pem"
+refused "chartgated: tls_cert without tls_key -> exit 2" "chartgated: --tls-cert and --tls-key go together" "$CGD" --check-config
+reset; conf "$SRV" "db = $WORK/none.db" "tls_cert = $WORK/none.pem" "tls_key = $WORK/none.key"
+refused "chartgated: an unreadable tls_cert -> exit 2, names the file" "chartgated: TLS certificate $WORK/none.pem: " "$CGD" --check-config
 refused "chartgated: --config of a missing file -> exit 2" \
 	"chartgated: $WORK/none.conf: cannot open" "$CGD" --config "$WORK/none.conf" --check-config
 
