@@ -83,8 +83,8 @@ deny(struct req *r, const char *kind, const char *pid, const char *purpose, cons
 	access_reply_denied(r, a);
 }
 
-void
-h_chart(struct req *r)
+static void
+chart(struct req *r)
 {
 	const char *pid = r->params[0], *purpose = req_query(r, "purpose");
 	struct section_list *l = calloc(1, sizeof(*l));
@@ -132,8 +132,8 @@ out:
 	free(l);
 }
 
-void
-h_section(struct req *r)
+static void
+section(struct req *r)
 {
 	const char *pid = r->params[0], *sid = r->params[1], *purpose = req_query(r, "purpose");
 	struct section sec;
@@ -179,4 +179,33 @@ h_section(struct req *r)
 		return;
 	}
 	reply_json(r, 200, o);
+}
+
+/* One decision, one transaction: its reads and its audit row commit together, one WAL commit
+ * instead of one per statement, and the commit comes before any reply is sent (replies are
+ * queued after the handler returns), so an acknowledged decision is a committed one. */
+static void
+decide_in_tx(struct req *r, void (*fn)(struct req *))
+{
+	struct store *s = r->app->store;
+
+	if (store_begin(s) != STORE_OK) {
+		reply_error(r, 500, "internal", "internal error");
+		return;
+	}
+	fn(r);
+	if (store_commit(s) != STORE_OK)
+		reply_error(r, 500, "internal", "internal error");
+}
+
+void
+h_chart(struct req *r)
+{
+	decide_in_tx(r, chart);
+}
+
+void
+h_section(struct req *r)
+{
+	decide_in_tx(r, section);
 }

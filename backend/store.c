@@ -24,18 +24,6 @@ unlock(struct store *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
-static sqlite3_stmt *
-prep(struct store *s, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "chartgated: store: %s: %s\n", sqlite3_errmsg(s->db), sql);
-		return NULL;
-	}
-	return st;
-}
-
 static void
 text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -60,7 +48,7 @@ run(struct store *s, sqlite3_stmt *st)
 	if (st == NULL)
 		return STORE_ERROR;
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_done(s, st);
 	if (rc == SQLITE_DONE)
 		return STORE_OK;
 	if (rc == SQLITE_CONSTRAINT)
@@ -112,7 +100,11 @@ store_open(const char *path, int must_create, struct store **out)
 	sqlite3_busy_timeout(s->db, 5000);
 	if (exec(s, "PRAGMA foreign_keys = ON") != STORE_OK ||
 	    exec(s, "PRAGMA journal_mode = WAL") != STORE_OK ||
-	    exec(s, "PRAGMA synchronous = NORMAL") != STORE_OK)
+	    exec(s, "PRAGMA synchronous = NORMAL") != STORE_OK ||
+	    /* Sorts and temporary b-trees of the desks' queries stay off the disk; the page cache
+	     * (16 MiB, default 2) holds the hot indexes of a decision as the audit table grows. */
+	    exec(s, "PRAGMA temp_store = MEMORY") != STORE_OK ||
+	    exec(s, "PRAGMA cache_size = -16384") != STORE_OK)
 		goto fail;
 	if (schema_migrate(s->db) != 0)
 		goto fail;
@@ -130,28 +122,44 @@ store_close(struct store **sp)
 
 	if (s == NULL)
 		return;
+	store_stmts_free(s);
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 	*sp = NULL;
 }
 
+/* One step of a statement without rows (BEGIN, COMMIT, a savepoint), through the cache. */
+static int
+tx(struct store *s, const char *sql)
+{
+	return run(s, store_prep(s, sql));
+}
+
+/* Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT (the one WAL commit, taken
+ * under the mutex so writers never meet SQLITE_BUSY), inner ones are savepoints, so a decision
+ * can hold one transaction around reads and an audit append that has its own. */
 int
 store_begin(struct store *s)
 {
 	lock(s);
-	if (exec(s, "BEGIN IMMEDIATE") != STORE_OK) {
+	if (tx(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested") != STORE_OK) {
 		unlock(s);
 		return STORE_ERROR;
 	}
+	s->depth++;
 	return STORE_OK;
 }
 
 int
 store_commit(struct store *s)
 {
-	int rc = exec(s, "COMMIT");
+	int rc;
 
+	if (--s->depth > 0)
+		rc = tx(s, "RELEASE nested");
+	else if ((rc = tx(s, "COMMIT")) != STORE_OK)
+		tx(s, "ROLLBACK");	/* never leave the connection inside a failed transaction */
 	unlock(s);
 	return rc;
 }
@@ -159,8 +167,14 @@ store_commit(struct store *s)
 int
 store_rollback(struct store *s)
 {
-	int rc = exec(s, "ROLLBACK");
+	int rc;
 
+	if (--s->depth > 0) {
+		rc = tx(s, "ROLLBACK TO nested");
+		if (tx(s, "RELEASE nested") != STORE_OK)
+			rc = STORE_ERROR;
+	} else
+		rc = tx(s, "ROLLBACK");
 	unlock(s);
 	return rc;
 }
@@ -175,12 +189,12 @@ store_challenge_put(struct store *s, const struct challenge *c)
 
 	lock(s);
 	/* Expired challenges are useless: sweep them while we are here. */
-	st = prep(s, "DELETE FROM challenges WHERE expires_at < ?");
+	st = store_prep(s, "DELETE FROM challenges WHERE expires_at < ?");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, c->expires_at - 3600);
 		run(s, st);
 	}
-	st = prep(s, "INSERT INTO challenges (id, challenge, purpose, expires_at, session_id,"
+	st = store_prep(s, "INSERT INTO challenges (id, challenge, purpose, expires_at, session_id,"
 	    " patient_id) VALUES (?,?,?,?,?,?)");
 	if (st != NULL) {
 		text(st, 1, c->id);
@@ -202,7 +216,7 @@ store_challenge_take(struct store *s, const char *id, struct challenge *out)
 	int rc = STORE_NOT_FOUND;
 
 	lock(s);
-	st = prep(s, "SELECT challenge, purpose, expires_at, session_id, patient_id"
+	st = store_prep(s, "SELECT challenge, purpose, expires_at, session_id, patient_id"
 	    " FROM challenges WHERE id = ?");
 	if (st == NULL) {
 		unlock(s);
@@ -220,9 +234,9 @@ store_challenge_take(struct store *s, const char *id, struct challenge *out)
 		col(st, 4, out->patient_id, sizeof(out->patient_id));
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	if (rc == STORE_OK) {
-		st = prep(s, "DELETE FROM challenges WHERE id = ?");
+		st = store_prep(s, "DELETE FROM challenges WHERE id = ?");
 		if (st != NULL)
 			text(st, 1, id);
 		/* Not deleted means not consumed: refuse rather than allow a replay. */
@@ -243,7 +257,7 @@ store_user_get(struct store *s, const char *id, struct user *out)
 
 	memset(out, 0, sizeof(*out));
 	lock(s);
-	st = prep(s, "SELECT u.user_name, u.display_name, u.disabled, r.role FROM users u"
+	st = store_prep(s, "SELECT u.user_name, u.display_name, u.disabled, r.role FROM users u"
 	    " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.role");
 	if (st == NULL) {
 		unlock(s);
@@ -263,7 +277,7 @@ store_user_get(struct store *s, const char *id, struct user *out)
 			out->roles.n++;
 		}
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -276,7 +290,7 @@ store_credential_get(struct store *s, const char *id, struct credential *out)
 
 	memset(out, 0, sizeof(*out));
 	lock(s);
-	st = prep(s, "SELECT user_id, public_key, sign_count, revoked_at IS NOT NULL"
+	st = store_prep(s, "SELECT user_id, public_key, sign_count, revoked_at IS NOT NULL"
 	    " FROM credentials WHERE id = ?");
 	if (st == NULL) {
 		unlock(s);
@@ -291,7 +305,7 @@ store_credential_get(struct store *s, const char *id, struct credential *out)
 		out->revoked = sqlite3_column_int(st, 3);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -303,7 +317,7 @@ store_credential_set_count(struct store *s, const char *id, uint32_t from, uint3
 	int rc;
 
 	lock(s);
-	st = prep(s, "UPDATE credentials SET sign_count = ? WHERE id = ? AND sign_count = ?");
+	st = store_prep(s, "UPDATE credentials SET sign_count = ? WHERE id = ? AND sign_count = ?");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, to);
 		text(st, 2, id);
@@ -342,7 +356,7 @@ store_session_find_live(struct store *s, const char *user_id, const char *workst
 	int rc = STORE_NOT_FOUND;
 
 	lock(s);
-	st = prep(s, "SELECT " SESSION_COLS " FROM sessions WHERE user_id = ? AND workstation = ?"
+	st = store_prep(s, "SELECT " SESSION_COLS " FROM sessions WHERE user_id = ? AND workstation = ?"
 	    " AND ended_at IS NULL AND expires_at > ? AND last_seen_at + ? > ?"
 	    " ORDER BY created_at DESC LIMIT 1");
 	if (st == NULL) {
@@ -358,7 +372,7 @@ store_session_find_live(struct store *s, const char *user_id, const char *workst
 		session_from_row(st, out);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -370,7 +384,7 @@ store_session_create(struct store *s, const struct session *se, const unsigned c
 	int rc;
 
 	lock(s);
-	st = prep(s, "INSERT INTO sessions (id, user_id, workstation, token_hash, created_at,"
+	st = store_prep(s, "INSERT INTO sessions (id, user_id, workstation, token_hash, created_at,"
 	    " last_seen_at, expires_at, client_cert_sha256) VALUES (?,?,?,?,?,?,?,?)");
 	if (st != NULL) {
 		text(st, 1, se->id);
@@ -395,7 +409,7 @@ store_session_rotate(struct store *s, const char *id, const unsigned char hash[3
 	int rc;
 
 	lock(s);
-	st = prep(s, "UPDATE sessions SET token_hash = ?, last_seen_at = ?, client_cert_sha256 = ?"
+	st = store_prep(s, "UPDATE sessions SET token_hash = ?, last_seen_at = ?, client_cert_sha256 = ?"
 	    " WHERE id = ? AND ended_at IS NULL");
 	if (st != NULL) {
 		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
@@ -417,7 +431,7 @@ store_session_by_token(struct store *s, const unsigned char hash[32], struct ses
 	int rc = STORE_NOT_FOUND;
 
 	lock(s);
-	st = prep(s, "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ? AND ended_at IS NULL");
+	st = store_prep(s, "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ? AND ended_at IS NULL");
 	if (st == NULL) {
 		unlock(s);
 		return STORE_ERROR;
@@ -427,7 +441,7 @@ store_session_by_token(struct store *s, const unsigned char hash[32], struct ses
 		session_from_row(st, out);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -439,7 +453,7 @@ store_session_touch(struct store *s, const char *id, int64_t now)
 	int rc;
 
 	lock(s);
-	st = prep(s, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?");
+	st = store_prep(s, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, now);
 		text(st, 2, id);
@@ -457,7 +471,7 @@ store_session_end(struct store *s, const char *id, int64_t now, const char *reas
 	int rc;
 
 	lock(s);
-	st = prep(s, "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL");
+	st = store_prep(s, "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, now);
 		text(st, 2, reason);
@@ -477,7 +491,7 @@ store_worklist(struct store *s, const char *user_id, json_t *arr)
 	int rc = STORE_OK, step;
 
 	lock(s);
-	st = prep(s, "SELECT p.id, p.mrn, p.display_name, p.birth_date, p.sex, e.location,"
+	st = store_prep(s, "SELECT p.id, p.mrn, p.display_name, p.birth_date, p.sex, e.location,"
 	    " u.name, e.status FROM care_team_members c"
 	    " JOIN encounters e ON e.id = c.encounter_id"
 	    " JOIN patients p ON p.id = e.patient_id"
@@ -506,7 +520,7 @@ store_worklist(struct store *s, const char *user_id, json_t *arr)
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -519,7 +533,7 @@ store_patient_get(struct store *s, const char *id, struct patient *out)
 
 	memset(out, 0, sizeof(*out));
 	lock(s);
-	st = prep(s, "SELECT mrn, display_name, birth_date, sex, flags FROM patients WHERE id = ?");
+	st = store_prep(s, "SELECT mrn, display_name, birth_date, sex, flags FROM patients WHERE id = ?");
 	if (st == NULL) {
 		unlock(s);
 		return STORE_ERROR;
@@ -534,7 +548,7 @@ store_patient_get(struct store *s, const char *id, struct patient *out)
 		col(st, 4, out->flags, sizeof(out->flags));
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -548,7 +562,7 @@ store_sections(struct store *s, const char *patient_id,
 	int rc = STORE_OK, step;
 
 	lock(s);
-	st = prep(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
+	st = store_prep(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
 	    " WHERE patient_id = ? ORDER BY position");
 	if (st == NULL) {
 		unlock(s);
@@ -568,7 +582,7 @@ store_sections(struct store *s, const char *patient_id,
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -580,7 +594,7 @@ store_section_items(struct store *s, const char *section_id, json_t *arr)
 	int rc = STORE_OK, step;
 
 	lock(s);
-	st = prep(s, "SELECT label, value, time FROM chart_items WHERE section_id = ? ORDER BY position");
+	st = store_prep(s, "SELECT label, value, time FROM chart_items WHERE section_id = ? ORDER BY position");
 	if (st == NULL) {
 		unlock(s);
 		return STORE_ERROR;
@@ -600,7 +614,7 @@ store_section_items(struct store *s, const char *section_id, json_t *arr)
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return rc;
 }
@@ -611,16 +625,12 @@ int
 store_audit_append(struct store *s, struct audit_row *r)
 {
 	sqlite3_stmt *st;
-	int rc;
 
-	lock(s);
-	/* Read the chain's tail and append under one lock and one transaction,
-	 * so two requests can never link to the same predecessor. */
-	if (exec(s, "BEGIN IMMEDIATE") != STORE_OK) {
-		unlock(s);
+	/* Read the chain's tail and append under one lock and one transaction (or savepoint
+	 * of the caller's), so two requests can never link to the same predecessor. */
+	if (store_begin(s) != STORE_OK)
 		return STORE_ERROR;
-	}
-	st = prep(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+	st = store_prep(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
 	if (st == NULL)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -630,9 +640,9 @@ store_audit_append(struct store *s, struct audit_row *r)
 		r->seq = 1;
 		memcpy(r->prev_hash, audit_genesis, AUDIT_HASH_HEX);
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	audit_row_hash(r, r->prev_hash, r->hash);
-	st = prep(s, "INSERT INTO audit (seq, time, kind, user_id, workstation, patient_id, sections,"
+	st = store_prep(s, "INSERT INTO audit (seq, time, kind, user_id, workstation, patient_id, sections,"
 	    " purpose, decision, rule, path, request_id, prev_hash, hash, detail)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st != NULL) {
@@ -654,12 +664,9 @@ store_audit_append(struct store *s, struct audit_row *r)
 	}
 	if (run(s, st) != STORE_OK)
 		goto fail;
-	rc = exec(s, "COMMIT");
-	unlock(s);
-	return rc;
+	return store_commit(s);
 fail:
-	exec(s, "ROLLBACK");
-	unlock(s);
+	store_rollback(s);
 	return STORE_ERROR;
 }
 
@@ -671,7 +678,7 @@ store_audit_each(struct store *s, int (*fn)(void *arg, const struct audit_row *)
 	int step;
 
 	lock(s);
-	st = prep(s, "SELECT seq, time, kind, user_id, workstation, patient_id, sections, purpose,"
+	st = store_prep(s, "SELECT seq, time, kind, user_id, workstation, patient_id, sections, purpose,"
 	    " decision, rule, path, request_id, prev_hash, hash, detail FROM audit ORDER BY seq");
 	if (st == NULL) {
 		unlock(s);
@@ -697,7 +704,7 @@ store_audit_each(struct store *s, int (*fn)(void *arg, const struct audit_row *)
 		if (fn(arg, &r) != 0)
 			break;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	unlock(s);
 	return (step == SQLITE_ROW || step == SQLITE_DONE) ? STORE_OK : STORE_ERROR;
 }
@@ -707,7 +714,7 @@ store_audit_each(struct store *s, int (*fn)(void *arg, const struct audit_row *)
 int
 store_put_unit(struct store *s, const char *id, const char *name)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO units (id, name) VALUES (?,?)");
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO units (id, name) VALUES (?,?)");
 
 	if (st != NULL) {
 		text(st, 1, id);
@@ -719,7 +726,7 @@ store_put_unit(struct store *s, const char *id, const char *name)
 int
 store_put_workstation(struct store *s, const char *id, const char *unit_id, const char *label)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO workstations (id, unit_id, label) VALUES (?,?,?)");
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO workstations (id, unit_id, label) VALUES (?,?,?)");
 
 	if (st != NULL) {
 		text(st, 1, id);
@@ -732,7 +739,7 @@ store_put_workstation(struct store *s, const char *id, const char *unit_id, cons
 int
 store_put_user(struct store *s, const struct user *u)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO users (id, user_name, display_name, disabled)"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO users (id, user_name, display_name, disabled)"
 	    " VALUES (?,?,?,?)");
 	size_t i;
 	int rc;
@@ -746,7 +753,7 @@ store_put_user(struct store *s, const struct user *u)
 	if ((rc = run(s, st)) != STORE_OK)
 		return rc;
 	for (i = 0; i < u->roles.n; i++) {
-		st = prep(s, "INSERT INTO user_roles (user_id, role) VALUES (?,?)");
+		st = store_prep(s, "INSERT INTO user_roles (user_id, role) VALUES (?,?)");
 		if (st != NULL) {
 			text(st, 1, u->id);
 			text(st, 2, u->roles.v[i]);
@@ -760,7 +767,7 @@ store_put_user(struct store *s, const struct user *u)
 int
 store_put_credential(struct store *s, const struct credential *c, int64_t now)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO credentials (id, user_id, public_key, sign_count,"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO credentials (id, user_id, public_key, sign_count,"
 	    " created_at) VALUES (?,?,?,?,?)");
 
 	if (st != NULL) {
@@ -776,7 +783,7 @@ store_put_credential(struct store *s, const struct credential *c, int64_t now)
 int
 store_put_patient(struct store *s, const struct patient *p)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO patients (id, mrn, display_name, birth_date, sex, flags)"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO patients (id, mrn, display_name, birth_date, sex, flags)"
 	    " VALUES (?,?,?,?,?,?)");
 
 	if (st != NULL) {
@@ -794,7 +801,7 @@ int
 store_put_encounter(struct store *s, const char *id, const char *patient_id, const char *unit_id,
     const char *location, const char *status, int64_t start, int64_t end)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO encounters (id, patient_id, unit_id, location, status,"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO encounters (id, patient_id, unit_id, location, status,"
 	    " started_at, ended_at) VALUES (?,?,?,?,?,?,?)");
 
 	if (st != NULL) {
@@ -815,7 +822,7 @@ store_put_encounter(struct store *s, const char *id, const char *patient_id, con
 int
 store_put_care_team(struct store *s, const char *encounter_id, const char *user_id, const char *role)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO care_team_members (encounter_id, user_id, role)"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO care_team_members (encounter_id, user_id, role)"
 	    " VALUES (?,?,?)");
 
 	if (st != NULL) {
@@ -829,7 +836,7 @@ store_put_care_team(struct store *s, const char *encounter_id, const char *user_
 int
 store_put_section(struct store *s, const char *patient_id, int position, const struct section *sec)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO chart_sections (id, patient_id, position, title,"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO chart_sections (id, patient_id, position, title,"
 	    " confidentiality, sensitivity) VALUES (?,?,?,?,?,?)");
 
 	if (st != NULL) {
@@ -847,7 +854,7 @@ int
 store_put_item(struct store *s, const char *section_id, int position, const char *label,
     const char *value, const char *time)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO chart_items (section_id, position, label, value, time)"
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO chart_items (section_id, position, label, value, time)"
 	    " VALUES (?,?,?,?,?)");
 
 	if (st != NULL) {
@@ -875,12 +882,6 @@ void
 store_unlock(struct store *s)
 {
 	unlock(s);
-}
-
-sqlite3_stmt *
-store_prep(struct store *s, const char *sql)
-{
-	return prep(s, sql);
 }
 
 void

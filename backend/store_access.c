@@ -30,7 +30,7 @@ store_care_encounters(struct store *s, const char *user_id, const char *patient_
 		out[*n].ended_at = sqlite3_column_int64(st, 2);
 		(*n)++;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -54,7 +54,7 @@ one_text(struct store *s, const char *sql, const char *param, char *out, size_t 
 		rc = STORE_OK;
 	} else if (step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }
@@ -108,7 +108,7 @@ one_row(struct store *s, const char *sql, const char *a, const char *b, int64_t 
 		rc = STORE_OK;
 	} else if (step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }
@@ -182,7 +182,7 @@ store_policy_rules(struct store *s,
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }

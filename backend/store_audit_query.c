@@ -69,7 +69,7 @@ store_audit_query(struct store *s, const struct audit_filter *f,
 	}
 	if (rc == STORE_OK && step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }

@@ -77,7 +77,7 @@ store_enrol_challenge_take(struct store *s, const char *id, struct enrol_challen
 		out->expires_at = sqlite3_column_int64(st, 4);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	if (rc == STORE_OK) {
 		st = store_prep(s, "DELETE FROM enrol_challenges WHERE id = ?");
 		if (st != NULL)

@@ -168,7 +168,7 @@ store_grants(struct store *s, const struct grant_filter *f, json_t *arr, struct 
 		store_bind_named_int(st, ":akey", f->after_key);
 		store_bind_named(st, ":aid", f->after_id);
 		store_bind_named_int(st, ":limit", (int64_t)f->limit + 1);
-		rc = store_each_row(st, grant_row, &w);
+		rc = store_each_row(s, st, grant_row, &w);
 	}
 	store_unlock(s);
 	return rc;
@@ -201,7 +201,7 @@ grant_change(struct store *s, const char *grants_sql_, const char *bg_sql, const
 	    " + (SELECT count(*) FROM break_glass WHERE id = ?1)")) != NULL) {
 		store_bind_text(st, 1, id);
 		exists = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
-		sqlite3_finalize(st);
+		store_done(s, st);
 		rc = exists ? STORE_CONFLICT : STORE_NOT_FOUND;
 	}
 	store_unlock(s);

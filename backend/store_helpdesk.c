@@ -44,7 +44,7 @@ split_roles(const unsigned char *csv)
 
 /* Step every row of st through fn; STORE_OK at the end of the rows. Finalises st. */
 int
-store_each_row(sqlite3_stmt *st, int (*fn)(sqlite3_stmt *, void *), void *arg)
+store_each_row(struct store *s, sqlite3_stmt *st, int (*fn)(sqlite3_stmt *, void *), void *arg)
 {
 	int step, rc = STORE_OK;
 
@@ -55,7 +55,7 @@ store_each_row(sqlite3_stmt *st, int (*fn)(sqlite3_stmt *, void *), void *arg)
 		}
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	return rc;
 }
 
@@ -97,7 +97,7 @@ store_helpdesk_users(struct store *s, const char *pattern, size_t limit, json_t 
 	}
 	store_bind_text(st, 1, pattern);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	rc = store_each_row(st, user_row, arr);
+	rc = store_each_row(s, st, user_row, arr);
 	store_unlock(s);
 	return rc;
 }
@@ -131,7 +131,7 @@ store_helpdesk_credentials(struct store *s, const char *user_id, json_t *arr)
 		return STORE_ERROR;
 	}
 	store_bind_text(st, 1, user_id);
-	rc = store_each_row(st, credential_row, arr);
+	rc = store_each_row(s, st, credential_row, arr);
 	store_unlock(s);
 	return rc;
 }
@@ -201,7 +201,7 @@ store_live_sessions(struct store *s, const char *user_id, const char *workstatio
 	sqlite3_bind_int64(st, 2, idle_ttl);
 	store_bind_text(st, 3, user_id);	/* NULL binds NULL */
 	store_bind_text(st, 4, workstation);
-	rc = store_each_row(st, live_row, &l);
+	rc = store_each_row(s, st, live_row, &l);
 	store_unlock(s);
 	if (rc != STORE_OK) {
 		free(l.v);
@@ -239,7 +239,7 @@ store_session_get_live(struct store *s, const char *id, int64_t now, int64_t idl
 		out->expires_at = sqlite3_column_int64(st, 5);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }
@@ -262,7 +262,7 @@ store_session_end_reason(struct store *s, const unsigned char hash[32], char *re
 		store_col(st, 0, reason, size);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }

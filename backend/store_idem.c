@@ -26,7 +26,7 @@ store_idem_get(struct store *s, const char *user_id, const char *key, struct ide
 			rc = e->reply != NULL ? STORE_OK : STORE_ERROR;
 		} else
 			rc = step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		sqlite3_finalize(st);
+		store_done(s, st);
 	}
 	store_unlock(s);
 	return rc;

@@ -9,26 +9,41 @@
 
 #include "backend/store.h"
 
+/* One cached prepared statement (store_stmt.c); in_use while a caller holds it. */
+struct store_stmt {
+	sqlite3_stmt *st;
+	int in_use;
+};
+#define STORE_STMT_SLOTS 256	/* a power of two */
+
 struct store {
 	sqlite3 *db;
 	pthread_mutex_t mu;	/* recursive: store_begin holds it until commit */
+	int depth;		/* open store_begin levels, under mu */
+	struct store_stmt stmts[STORE_STMT_SLOTS];
+	size_t n_stmts;
 };
 
 void store_lock(struct store *);
 void store_unlock(struct store *);
-/* Prepare sql, logging the engine's message on failure (then NULL). */
+/* A statement for sql, from the connection's cache when it can be (store_stmt.c); logs the
+ * engine's message on failure (then NULL). Give it back with store_done, never finalise it. */
 sqlite3_stmt *store_prep(struct store *, const char *sql);
+/* Reset a statement from store_prep for its next use (or finalise one the cache did not keep). */
+void store_done(struct store *, sqlite3_stmt *);
+/* Finalise every cached statement: before sqlite3_close. */
+void store_stmts_free(struct store *);
 void store_bind_text(sqlite3_stmt *, int i, const char *v);
 /* Copy a text column, truncating to the buffer; NULL reads as "". */
 void store_col(sqlite3_stmt *, int i, char *buf, size_t size);
-/* Step a statement that returns no rows and finalise it: STORE_OK, STORE_CONFLICT or STORE_ERROR. */
+/* Step a statement that returns no rows and give it back: STORE_OK, STORE_CONFLICT or STORE_ERROR. */
 int store_run(struct store *, sqlite3_stmt *);
 
 /* An integer time column as RFC 3339 / a text column, or JSON null when the column is NULL. */
 json_t *store_time_or_null(sqlite3_stmt *, int i);
 json_t *store_text_or_null(sqlite3_stmt *, int i);
-/* Step every row of st through fn; STORE_OK at the end of the rows. Finalises st. */
-int store_each_row(sqlite3_stmt *, int (*fn)(sqlite3_stmt *, void *), void *arg);
+/* Step every row of st through fn; STORE_OK at the end of the rows. Gives st back. */
+int store_each_row(struct store *, sqlite3_stmt *, int (*fn)(sqlite3_stmt *, void *), void *arg);
 /* A text column, "" for NULL (valid until the next step). */
 const char *store_text(sqlite3_stmt *, int i);
 /* Bind by parameter name (":name"); a name the statement does not use is skipped. */

@@ -23,7 +23,7 @@ store_tap_failure_add(struct store *s, const char *credential_id, int64_t now,
 		store_col(st, 0, user_id, STORE_ID_MAX);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	if (rc == STORE_OK) {
 		/* Failures older than the window can never count again. */
 		st = store_prep(s, "DELETE FROM tap_failures WHERE at <= ?");
@@ -61,7 +61,7 @@ store_tap_failures_since(struct store *s, const char *credential_id, int64_t sin
 	sqlite3_bind_int64(st, 2, since);
 	while (*n < max && sqlite3_step(st) == SQLITE_ROW)
 		times[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return STORE_OK;
 }
@@ -102,7 +102,7 @@ store_credential_locked(struct store *s, const char *id, int *locked)
 		*locked = sqlite3_column_int(st, 0);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }

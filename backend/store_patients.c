@@ -71,7 +71,7 @@ store_patient_search(struct store *s, const char *q, const char *after, size_t l
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }
@@ -101,7 +101,7 @@ store_section_get(struct store *s, const char *patient_id, const char *section_i
 		rc = STORE_OK;
 	} else if (step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }

@@ -144,14 +144,14 @@ store_review_events(struct store *s, const struct review_filter *f, json_t *arr,
 	queue_bind(st, f);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		page->total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_done(s, st);
 	queue_where(f, 1, where, sizeof(where));
 	snprintf(sql, sizeof(sql), EVENT_SELECT "%s ORDER BY %s LIMIT :limit", where,
 	    f->by_risk ? "b.risk_score DESC, b.id DESC" : "b.created_at ASC, b.id ASC");
 	if ((st = store_prep(s, sql)) == NULL)
 		goto out;
 	queue_bind(st, f);
-	rc = store_each_row(st, queue_row, &w);
+	rc = store_each_row(s, st, queue_row, &w);
 out:
 	store_unlock(s);
 	return rc;
@@ -184,7 +184,7 @@ store_review_event(struct store *s, const char *id, json_t **out)
 	store_lock(s);
 	if ((st = store_prep(s, EVENT_SELECT " WHERE b.id = ?")) != NULL) {
 		store_bind_text(st, 1, id);
-		rc = store_each_row(st, one_event, out);
+		rc = store_each_row(s, st, one_event, out);
 	}
 	store_unlock(s);
 	if (rc == STORE_OK && *out == NULL)
@@ -213,7 +213,7 @@ store_review_accesses(struct store *s, const char *id, json_t *arr)
 	if ((st = store_prep(s, "SELECT time, kind, sections, purpose, decision, path, workstation,"
 	    " request_id FROM audit WHERE path = ? ORDER BY seq")) != NULL) {
 		store_bind_text(st, 1, path);
-		rc = store_each_row(st, access_row, arr);
+		rc = store_each_row(s, st, access_row, arr);
 	}
 	store_unlock(s);
 	return rc;
@@ -243,7 +243,7 @@ store_review_prior(struct store *s, const char *user_id, const char *id, int64_t
 		store_bind_text(st, 1, user_id);
 		store_bind_text(st, 2, id);
 		sqlite3_bind_int64(st, 3, before);
-		rc = store_each_row(st, prior_row, arr);
+		rc = store_each_row(s, st, prior_row, arr);
 	}
 	store_unlock(s);
 	return rc;

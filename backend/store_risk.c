@@ -36,7 +36,7 @@ store_risk_rules(struct store *s, struct risk_rules *rules)
 	store_lock(s);
 	if ((st = store_prep(s, "SELECT code, weight, text, param FROM risk_factors"
 	    " ORDER BY position")) != NULL)
-		rc = store_each_row(st, rule_row, rules);
+		rc = store_each_row(s, st, rule_row, rules);
 	store_unlock(s);
 	return rc;
 }
@@ -103,7 +103,7 @@ store_risk_facts(struct store *s, const char *id, struct risk_facts *f)
 		store_col(st, 10, f->reused_from, sizeof(f->reused_from));
 		store_col(st, 11, reason, sizeof(reason));
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	if (step != SQLITE_ROW) {
 		rc = step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 		goto out;
@@ -113,13 +113,13 @@ store_risk_facts(struct store *s, const char *id, struct risk_facts *f)
 	store_bind_text(st, 1, f->patient_unit);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		store_col(st, 0, f->patient_unit_name, sizeof(f->patient_unit_name));
-	sqlite3_finalize(st);
+	store_done(s, st);
 	snprintf(path, sizeof(path), "break-glass:%s", id);
 	if ((st = store_prep(s, unrelated_sql)) == NULL)
 		goto out;
 	store_bind_text(st, 1, reason);
 	store_bind_text(st, 2, path);
-	rc = store_each_row(st, unrelated_row, f);
+	rc = store_each_row(s, st, unrelated_row, f);
 out:
 	store_unlock(s);
 	return rc;

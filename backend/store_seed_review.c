@@ -48,7 +48,7 @@ store_seed_rows(struct store *s, const char *sql,
 	}
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = STORE_ERROR;
-	sqlite3_finalize(st);
+	store_done(s, st);
 	store_unlock(s);
 	return rc;
 }
@@ -116,7 +116,7 @@ store_bg_bulk_close(struct store_bulk **bp)
 {
 	if (*bp == NULL)
 		return;
-	sqlite3_finalize((*bp)->st);
+	store_done((*bp)->s, (*bp)->st);
 	free(*bp);
 	*bp = NULL;
 }

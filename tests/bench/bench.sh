@@ -62,8 +62,9 @@ measure "tap-over and resume" \
 	-- "${CLIENT[@]}"
 
 # 3. keypress-to-paint and bytes per key, against the bare ncurses list.
+HAS_QUEUE=0
 if "$BIN/chartgated" --help 2>&1 | grep -q -- '--review-events'; then
-	SKIPPED+=("reviewer queue: chartgated has --review-events; the queue scenario is not wired yet")
+	HAS_QUEUE=1
 else
 	SKIPPED+=("keypress in the $QUEUE_EVENTS-row reviewer queue: chartgated has no --review-events yet (measured in the worklist and chart instead)")
 fi
@@ -97,6 +98,27 @@ measure "RSS with eight suspended sessions" \
 measure "RSS of the bare ncurses list" \
 	"$TOOLS/bench_pty" --reps 1 --ready 'ready' --rss rss_bare -- "$TOOLS/bench_bare" 6
 stop_server
+
+# 3b. the privacy officer's reviewer queue over $QUEUE_EVENTS break-glass events (its own world).
+queue_keys() {
+	local q=$WORK/queue key
+	"$BIN/chartgated" --demo-seed "$q" --review-events "$QUEUE_EVENTS" >"$WORK/queue-seed.log" 2>&1 || return 1
+	# Badges tap with keys 1-9 in softkey order: Iris's key is her line in the list.
+	key=$("$BIN/chartgate-softkey" list "$q/softkey.json" | grep -n 'u-priv-iris' | cut -d: -f1)
+	[ -n "$key" ] && [ "$key" -le 9 ] || { echo "u-priv-iris has no badge key 1-9" >&2; return 1; }
+	PORT=$(free_port) URL=http://127.0.0.1:$PORT
+	"$BIN/chartgated" --db "$q/chartgate.db" --listen "127.0.0.1:$PORT" "${rate_flag[@]}" >"$WORK/server.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do curl -fsS "$URL/v1/health" >/dev/null 2>&1 && break; sleep 0.05; done
+	"${PTY[@]}" --bytes --ready "$LOCK" --step "$key" "Break-glass review:&&Created (UTC)" \
+		--cycle key_down_queue '<Down>' '*' --cycle key_down_queue '<Up>' '*' \
+		--cycle key_pgdn_queue '<PgDn>' '*' --cycle key_pgdn_queue '<PgUp>' '*' \
+		-- "$BIN/chartgate" --server "$URL" --softkey "$q/softkey.json" --workstation cart-4w-01
+}
+if [ "$HAS_QUEUE" = 1 ]; then
+	measure "keypress in the $QUEUE_EVENTS-event reviewer queue (u-priv-iris)" queue_keys
+	stop_server
+fi
 
 # ---- 6. chartgated: audited chart decisions per second as the audit table grows ----
 "$BIN/chartgated" --demo-seed "$WORK/load" >"$WORK/load-seed.log" 2>&1 || { not_ok "seed for the load run"; exit 1; }
@@ -176,6 +198,10 @@ jq -s --argjson cond "$conditions" --rawfile plans "$PLANS" \
 		cmp("key_down_worklist"; "key_down_bare"; "p99 <= 1.5"),
 		cmp("key_down_chart"; "key_down_bare"; "p99 <= 1.5"),
 		cmp("key_pgdn_chart"; "key_pgdn_bare"; "p99 <= 1.5"),
+		cmp("key_down_queue"; "key_down_bare"; "p99 <= 1.5"),
+		cmp("key_pgdn_queue"; "key_pgdn_bare"; "p99 <= 1.5"),
+		cmp("key_down_queue_bytes"; "key_down_bare_bytes"; null),
+		cmp("key_pgdn_queue_bytes"; "key_pgdn_bare_bytes"; null),
 		cmp("key_down_worklist_bytes"; "key_down_bare_bytes"; null),
 		cmp("key_pgdn_chart_bytes"; "key_pgdn_bare_bytes"; null),
 		cmp("startup_client"; "startup_bare"; "<= 1.5"),
