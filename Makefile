@@ -112,8 +112,8 @@ san:
 
 # The README's test command: every suite, plain and under ASan+UBSan.
 check: deps
-	$(MAKE) tests
-	$(MAKE) SAN=1 tests
+	$(MAKE) -j2 tests
+	$(MAKE) -j2 SAN=1 tests
 	tests/run.sh
 
 demo: deps all

@@ -33,28 +33,43 @@ run_suite() {
 	return 0
 }
 
-for t in build/tests/test_*; do
-	[ -x "$t" ] || continue
-	run_suite "unit $(basename "$t")" "$t"
-	run_suite "valgrind $(basename "$t")" valgrind -q --leak-check=full \
-		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-		--suppressions="$top/tests/valgrind.supp" "$t"
-done
-for t in build-san/tests/test_*; do
-	[ -x "$t" ] || continue
-	run_suite "asan $(basename "$t")" "$t"
-done
+run_units() {
+	local t
+	for t in build/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_suite "unit $(basename "$t")" "$t"
+		run_suite "valgrind $(basename "$t")" valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+			--suppressions="$top/tests/valgrind.supp" "$t"
+	done
+	for t in build-san/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_suite "asan $(basename "$t")" "$t"
+	done
+	# The fuzz replay builds its own clang objects: it balances this stream.
+	run_suite tests/integration/fuzz_regress.sh bash tests/integration/fuzz_regress.sh
+}
 
 # Integration and terminal suites run the sanitizer build of every binary.
-export CHARTGATE_BIN=$top/build-san/bin
-export CHARTGATE_TOOLS=$top/build-san/tests
-for t in tests/integration/*.sh tests/tmux/*.sh; do
-	[ -f "$t" ] || continue
-	run_suite "$t" bash "$t"
-done
+run_system() {
+	local t
+	export CHARTGATE_BIN=$top/build-san/bin
+	export CHARTGATE_TOOLS=$top/build-san/tests
+	for t in tests/integration/*.sh tests/tmux/*.sh; do
+		[ -f "$t" ] && [ "$t" != tests/integration/fuzz_regress.sh ] || continue
+		run_suite "$t" bash "$t"
+	done
+}
 
-pass=$(cat "$out"/*.log | grep -c '^ok - ' || true)
-fail=$(cat "$out"/*.log | grep -c '^not ok - ' || true)
+# Two cores, two streams: the unit suites (valgrind is slow but single-threaded)
+# beside the system suites. Each suite keeps its own log; the unit stream's
+# progress is shown when both are done.
+run_units >"$out/units.progress" 2>&1 &
+units=$!
+run_system
+wait $units
+cat "$out/units.progress"
+
 # all.log repeats every suite's lines: count each suite file once.
 pass=$(for f in "$out"/*.log; do [ "$f" = "$log" ] || grep -c '^ok - ' "$f"; done | awk '{s+=$1} END {print s+0}')
 fail=$(for f in "$out"/*.log; do [ "$f" = "$log" ] || grep -c '^not ok - ' "$f"; done | awk '{s+=$1} END {print s+0}')
