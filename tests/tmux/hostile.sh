@@ -149,8 +149,14 @@ for mode in hang trickle; do
 	responsive $mode "$mode in flight: Esc back to the worklist" Escape "My patients (5)"
 	responsive $mode "$mode in flight: Down" Down ">Bruno Keller"
 	responsive $mode "$mode in flight: Up" Up ">Alma Drummond"
+	# Text typed while the bad request is pending survives its failure.
+	keys $mode /
+	keys $mode -l "Drummond, A"
+	check "$mode: text typed during the bad request is shown" wait_for $mode "Search: Drummond, A"
 	check "$mode: the client gives up at its deadline, saying so" \
 		wait_for $mode "chartgated did not answer within 10 s" 15
+	check "$mode: and the typed text is still there" wait_for $mode "Search: Drummond, A" 1
+	keys $mode Escape
 	finish_client $mode "$mode"
 done
 
