@@ -46,27 +46,26 @@ run_units() {
 		[ -x "$t" ] || continue
 		run_suite "asan $(basename "$t")" "$t"
 	done
-	# The fuzz replay builds its own clang objects: it balances this stream.
-	run_suite tests/integration/fuzz_regress.sh bash tests/integration/fuzz_regress.sh
 }
 
 # Integration and terminal suites run the sanitizer build of every binary.
-run_system() {
+export CHARTGATE_BIN=$top/build-san/bin
+export CHARTGATE_TOOLS=$top/build-san/tests
+run_dir() {
 	local t
-	export CHARTGATE_BIN=$top/build-san/bin
-	export CHARTGATE_TOOLS=$top/build-san/tests
-	for t in tests/integration/*.sh tests/tmux/*.sh; do
-		[ -f "$t" ] && [ "$t" != tests/integration/fuzz_regress.sh ] || continue
+	for t in "$1"/*.sh; do
+		[ -f "$t" ] || continue
 		run_suite "$t" bash "$t"
 	done
 }
 
-# Two cores, two streams: the unit suites (valgrind is slow but single-threaded)
-# beside the system suites. Each suite keeps its own log; the unit stream's
-# progress is shown when both are done.
-run_units >"$out/units.progress" 2>&1 &
+# Two streams on two cores: the valgrind-bound unit suites, then the terminal
+# suites (they mostly wait on timers: idle lock, grant expiry), beside the
+# CPU-bound integration suites. Each suite keeps its own log; the background
+# stream's progress is shown when both are done.
+{ run_units; run_dir tests/tmux; } >"$out/units.progress" 2>&1 &
 units=$!
-run_system
+run_dir tests/integration
 wait $units
 cat "$out/units.progress"
 

@@ -110,7 +110,7 @@ queue_keys() {
 	"$BIN/chartgated" --db "$q/chartgate.db" --listen "127.0.0.1:$PORT" "${rate_flag[@]}" >"$WORK/server.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do curl -fsS "$URL/v1/health" >/dev/null 2>&1 && break; sleep 0.05; done
-	"${PTY[@]}" --bytes --ready "$LOCK" --step "$key" "Break-glass review:&&Created (UTC)" \
+	"${PTY[@]}" --bytes --ready "$LOCK" --step "$key" "Break-glass review:&&Created (UTC)&& OPEN " \
 		--cycle key_down_queue '<Down>' '*' --cycle key_down_queue '<Up>' '*' \
 		--cycle key_pgdn_queue '<PgDn>' '*' --cycle key_pgdn_queue '<PgUp>' '*' \
 		-- "$BIN/chartgate" --server "$URL" --softkey "$q/softkey.json" --workstation cart-4w-01

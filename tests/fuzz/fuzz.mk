@@ -57,3 +57,19 @@ fuzz-check: fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/replay.sh $(FUZZERS)
 
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+
+# The same harnesses without libFuzzer, linked against the ordinary build (and
+# so under ASan/UBSan in build-san): make check replays the corpora with these,
+# which costs no second compile of the whole tree with clang.
+REPLAY_BIN = $(patsubst %,$(BUILD)/tests/replay_%,$(FUZZERS))
+REPLAY_DEPS_decode   = $(call obj,$(NET_SRC) $(COMMON_SRC))
+REPLAY_DEPS_sanitize = $(call obj,tui/sanitize.c)
+REPLAY_DEPS_theme    = $(call obj,tui/theme.c)
+REPLAY_DEPS_ctaphid  = $(call obj,auth/ctaphid.c)
+REPLAY_DEPS_softkey  = $(call obj,$(AUTH_SRC) $(COMMON_SRC))
+REPLAY_DEPS_backend  = $(call obj,$(BACKEND_SRC) $(COMMON_SRC))
+tests: $(REPLAY_BIN)
+$(BUILD)/tests/fuzz/%.o: CPPFLAGS += -DFUZZ_DIR='"$(CURDIR)/tests/fuzz"'
+$(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $$(REPLAY_DEPS_$$*)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(BACKEND_LIBS)

@@ -274,8 +274,8 @@ r=$(iris GET "/v1/audit?format=fhir&limit=5")
 check "FHIR: a next link when more rows follow" jqq 'any(.link[]; .relation == "next" and (.url|contains("cursor=")))' <<<"$(body "$r")"
 check "the audit chain is intact after all this" test "$(q "select count(*) from audit a join audit b on b.seq = a.seq + 1 where b.prev_hash != a.hash")" = 0
 
-# ---- a large queue: 10,000 events here; make bench seeds 100,000 (REVIEW_BIG overrides) ----
-BIG=${REVIEW_BIG:-10000}
+# ---- a large queue: 3,000 events here; make bench seeds 100,000 (REVIEW_BIG overrides) ----
+BIG=${REVIEW_BIG:-3000}
 stop_server
 big=$WORK/big
 t0=$(date +%s%N)
