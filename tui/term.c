@@ -158,13 +158,17 @@ term_read_key(void)
 	if (r == KEY_CODE_YES)
 		return (int)wc;
 	if (wc == KEY_ESC) {
-		/* ESC followed at once by a key is Alt+key (xterm's meta-sends-escape). */
+		/* ESC followed at once by a printable key is Alt+key (xterm's
+		 * meta-sends-escape). Anything else is a lone Esc and the next key
+		 * stays queued for the next read: Esc then ^X must lock, not vanish. */
 		wint_t next;
 		int r2 = wget_wch(stdscr, &next);
-		if (r2 == OK && next != KEY_ESC)
+		if (r2 == OK && next >= 0x20 && next != KEY_DEL && next != KEY_ESC)
 			return KEY_ALT | (next >= 0x100 ? KEY_WCHAR : 0) | (int)next;
-		if (r2 == KEY_CODE_YES)
-			return (int)next;	/* a function key after a lone ESC */
+		if (r2 == OK)
+			unget_wch((wchar_t)next);
+		else if (r2 == KEY_CODE_YES)
+			ungetch((int)next);
 		return KEY_ESC;
 	}
 	return wc >= 0x100 ? KEY_WCHAR | (int)wc : (int)wc;
