@@ -7,10 +7,7 @@
 
 #include "net/json.h"
 
-/* Each decoder below reads fields in order and leaves on the first error
- * through `goto fail`; these keep that one line per field. */
-#define TRY(expr) do { if ((rc = (expr)) != NJSON_OK) goto fail; } while (0)
-#define STR(obj, key, cap, req, dst) TRY(njson_str(c, (obj), (key), (cap), (req), &(dst)))
+/* With TRY and STR (net/json.h): one line per field, out through `goto fail`. */
 #define ALLOC(r) do { \
 	if (((r) = calloc(1, sizeof *(r))) == NULL) { \
 		rc = njson_fail(c, NULL, NJSON_ERR_NOMEM, "out of memory"); \

@@ -11,8 +11,6 @@
 #include "net/decode.h"
 #include "net/json.h"
 
-#define TRY(expr) do { if ((rc = (expr)) != NJSON_OK) goto fail; } while (0)
-#define STR(obj, key, cap, req, dst) TRY(njson_str(c, (obj), (key), (cap), (req), &(dst)))
 
 typedef int (*elem_fn)(struct njson_ctx *, json_t *, void *);
 typedef void (*clear_fn)(void *);

@@ -78,4 +78,9 @@ void njson_str_array_free(char **v, size_t n);
  * text and secrets should not linger in freed heap. */
 void njson_str_free(char **s);
 
+/* For decoders, which read fields in order and leave on the first error:
+ * they need `int rc`, a context `c` and a `fail:` label. */
+#define TRY(expr) do { if ((rc = (expr)) != NJSON_OK) goto fail; } while (0)
+#define STR(obj, key, cap, req, dst) TRY(njson_str(c, (obj), (key), (cap), (req), &(dst)))
+
 #endif
