@@ -10,7 +10,17 @@
 #include "tui/listview.h"
 #include "tui/term.h"
 
-#define TOP_ROWS 11	/* the event itself; the rest is the timeline and prior decisions */
+#define MAX_FACTOR_ROWS 5
+
+/* Rows of the event itself (a line per risk factor, in words); the rest of the
+ * screen is the timeline and prior decisions. */
+static int
+top_rows(const struct net_review_event *e)
+{
+	int n = (int)e->n_risk_factors;
+
+	return 10 + (n < 1 ? 1 : n > MAX_FACTOR_ROWS ? MAX_FACTOR_ROWS : n);
+}
 
 static void
 detail_enter(struct app *app)
@@ -71,7 +81,7 @@ draw_event(struct app *app, const struct net_review_event *e, int top, int cols)
 {
 	const char *why = app_review_why_not(app, e);
 	size_t i;
-	int y = top, x;
+	int y = top;
 
 	draw_textf(y++, 1, cols - 2, ROLE_TITLE, "Break-glass event %s   %s   risk %.0f", e->id,
 	    app_review_badge(e->status), e->risk_score);
@@ -83,13 +93,13 @@ draw_event(struct app *app, const struct net_review_event *e, int top, int cols)
 	draw_text(y, 1, 10, ROLE_NORMAL, "Why:");
 	draw_wrapped(y, 11, cols - 12, 3, ROLE_NORMAL, e->justification);
 	y += 3;
-	x = draw_text(y, 1, cols - 2, ROLE_NORMAL, "Risk:     ") + 1;
-	for (i = 0; i < e->n_risk_factors && x < cols - 2; i++)
-		x += draw_textf(y, x, cols - 1 - x, ROLE_WARNING, "%s%s (+%.0f)", i ? "; " : "",
-		    e->risk_factors[i].text, e->risk_factors[i].weight);
+	draw_text(y, 1, 10, ROLE_NORMAL, "Risk:");
+	for (i = 0; i < e->n_risk_factors && i < MAX_FACTOR_ROWS; i++)
+		draw_textf(y++, 11, cols - 12, ROLE_WARNING, "- %s (+%.0f)%s",
+		    e->risk_factors[i].text, e->risk_factors[i].weight,
+		    i + 1 == MAX_FACTOR_ROWS && e->n_risk_factors > MAX_FACTOR_ROWS ? " and more" : "");
 	if (e->n_risk_factors == 0)
-		draw_text(y, x, cols - 1 - x, ROLE_DIM, "no risk factors");
-	y++;
+		draw_text(y++, 11, cols - 12, ROLE_DIM, "no risk factors");
 	if (why != NULL)
 		draw_textf(y, 1, cols - 2, ROLE_WARNING, "Cannot decide: %s", why);
 	else if (app_review_is_mine(app, e))
@@ -103,7 +113,7 @@ detail_draw(struct app *app, int top, int rows, int cols)
 {
 	const struct net_review_detail *d = app_review_detail(app);
 	struct nav *nav = app_nav(app);
-	int i, lines, shown = rows - TOP_ROWS;
+	int i, lines, shown;
 
 	if (d == NULL || strcmp(d->event.id, nav->patient_id) != 0) {
 		draw_text(top + 1, 1, cols - 2, app_review_detail_error(app)[0] ? ROLE_ERROR : ROLE_DIM,
@@ -111,12 +121,13 @@ detail_draw(struct app *app, int top, int rows, int cols)
 		return;
 	}
 	draw_event(app, &d->event, top, cols);
-	draw_line(top + TOP_ROWS - 1, 0, cols, ROLE_DIM, "");
+	shown = rows - top_rows(&d->event);
+	draw_line(top + top_rows(&d->event) - 1, 0, cols, ROLE_DIM, "");
 	lines = lower_lines(d);
 	if (nav->scroll > lines - shown)
 		nav->scroll = lines - shown > 0 ? lines - shown : 0;
 	for (i = 0; i < shown && nav->scroll + i < lines; i++)
-		draw_lower_line(top + TOP_ROWS + i, cols, d, nav->scroll + i);
+		draw_lower_line(top + top_rows(&d->event) + i, cols, d, nav->scroll + i);
 }
 
 static int

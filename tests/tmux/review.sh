@@ -51,6 +51,14 @@ for _ in $(seq 1 20); do screen_of c1 | grep -qF "Break-glass event $EV " && bre
 	keys c1 Escape; sleep 0.1; keys c1 Down Enter; sleep 0.3; done
 check "Enter opens the event" wait_for c1 "Break-glass event $EV"
 check "the detail lists the accesses under the grant" wait_for c1 "Accesses under the grant"
+# Each risk factor the server gave is a line of words of its own, with its weight.
+factors() {
+	local want got
+	want=$(api "/v1/review/break-glass/$EV" | jq '.risk_factors | length')
+	got=$(screen_of c1 | grep -cE '^ (Risk: {5}| {10})- [A-Z]')
+	[ "$want" -gt 0 ] && [ "$got" = "$want" -o "$got" = 5 ]
+}
+check "each risk factor is shown in words on its own line" factors
 keys c1 c
 check "c claims the event" wait_for c1 "Claimed: the event is yours"
 check "the claimed event is in review" wait_for c1 "● IN REVIEW"
