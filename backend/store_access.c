@@ -12,15 +12,11 @@ store_care_encounters(struct store *s, const char *user_id, const char *patient_
 	int step;
 
 	*n = 0;
-	store_lock(s);
-	st = store_prep(s, "SELECT e.unit_id, e.status = 'in-progress', coalesce(e.ended_at, 0)"
+	if ((st = store_prep_locked(s, "SELECT e.unit_id, e.status = 'in-progress', coalesce(e.ended_at, 0)"
 	    " FROM care_team_members c JOIN encounters e ON e.id = c.encounter_id"
 	    " WHERE c.user_id = ? AND e.patient_id = ?"
-	    " ORDER BY e.status = 'in-progress' DESC, e.ended_at DESC");
-	if (st == NULL) {
-		store_unlock(s);
+	    " ORDER BY e.status = 'in-progress' DESC, e.ended_at DESC")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, user_id);
 	store_bind_text(st, 2, patient_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
@@ -162,13 +158,9 @@ store_policy_rules(struct store *s,
 	const char *cols[POLICY_RULE_COLS];
 	int i, step, rc = STORE_OK;
 
-	store_lock(s);
-	st = store_prep(s, "SELECT position, role, purpose, patient, care, unit, access_grant, step_up,"
-	    " sensitive, decision, path, rule FROM policy_rules ORDER BY position");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT position, role, purpose, patient, care, unit, access_grant, step_up,"
+	    " sensitive, decision, path, rule FROM policy_rules ORDER BY position")) == NULL)
 		return STORE_ERROR;
-	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < POLICY_RULE_COLS; i++) {
 			const unsigned char *v = sqlite3_column_text(st, i + 1);

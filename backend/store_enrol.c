@@ -60,13 +60,9 @@ store_enrol_challenge_take(struct store *s, const char *id, struct enrol_challen
 	int rc = STORE_NOT_FOUND;
 
 	memset(out, 0, sizeof(*out));
-	store_lock(s);
-	st = store_prep(s, "SELECT challenge, user_id, actor_id, session_id, expires_at"
-	    " FROM enrol_challenges WHERE id = ?");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT challenge, user_id, actor_id, session_id, expires_at"
+	    " FROM enrol_challenges WHERE id = ?")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == (int)sizeof(out->bytes)) {
 		snprintf(out->id, sizeof(out->id), "%s", id);

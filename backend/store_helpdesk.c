@@ -80,8 +80,7 @@ store_helpdesk_users(struct store *s, const char *pattern, size_t limit, json_t 
 	sqlite3_stmt *st;
 	int rc;
 
-	store_lock(s);
-	st = store_prep(s, "SELECT u.id, u.user_name, u.display_name,"
+	if ((st = store_prep_locked(s, "SELECT u.id, u.user_name, u.display_name,"
 	    " (SELECT group_concat(role, ',') FROM"
 	    "   (SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role)),"
 	    " u.disabled,"
@@ -90,11 +89,8 @@ store_helpdesk_users(struct store *s, const char *pattern, size_t limit, json_t 
 	    " (SELECT count(*) FROM credentials c WHERE c.user_id = u.id AND c.revoked_at IS NULL)"
 	    " FROM users u WHERE u.id LIKE ?1 ESCAPE '\\' OR u.user_name LIKE ?1 ESCAPE '\\'"
 	    "   OR u.display_name LIKE ?1 ESCAPE '\\'"
-	    " ORDER BY u.display_name, u.id LIMIT ?2");
-	if (st == NULL) {
-		store_unlock(s);
+	    " ORDER BY u.display_name, u.id LIMIT ?2")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, pattern);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	rc = store_each_row(s, st, user_row, arr);
@@ -123,13 +119,9 @@ store_helpdesk_credentials(struct store *s, const char *user_id, json_t *arr)
 	sqlite3_stmt *st;
 	int rc;
 
-	store_lock(s);
-	st = store_prep(s, "SELECT id, aaguid, created_at, last_used_at, sign_count, revoked_at,"
-	    " locked_at FROM credentials WHERE user_id = ? ORDER BY created_at, id");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT id, aaguid, created_at, last_used_at, sign_count, revoked_at,"
+	    " locked_at FROM credentials WHERE user_id = ? ORDER BY created_at, id")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, user_id);
 	rc = store_each_row(s, st, credential_row, arr);
 	store_unlock(s);
@@ -184,19 +176,15 @@ store_live_sessions(struct store *s, const char *user_id, const char *workstatio
 
 	*out = NULL;
 	*n = 0;
-	store_lock(s);
-	st = store_prep(s, "SELECT s.id, s.user_id, u.display_name, s.workstation,"
+	if ((st = store_prep_locked(s, "SELECT s.id, s.user_id, u.display_name, s.workstation,"
 	    " coalesce(un.name, ''), s.created_at, s.last_seen_at, s.expires_at, s.tap_seq"
 	    " FROM sessions s JOIN users u ON u.id = s.user_id"
 	    " LEFT JOIN workstations w ON w.id = s.workstation"
 	    " LEFT JOIN units un ON un.id = w.unit_id"
 	    " WHERE " LIVE " AND s.workstation IN (SELECT s.workstation FROM sessions s WHERE " LIVE
 	    "   AND (?3 IS NULL OR s.user_id = ?3) AND (?4 IS NULL OR s.workstation = ?4))"
-	    " ORDER BY s.workstation, s.tap_seq DESC, s.created_at DESC, s.id");
-	if (st == NULL) {
-		store_unlock(s);
+	    " ORDER BY s.workstation, s.tap_seq DESC, s.created_at DESC, s.id")) == NULL)
 		return STORE_ERROR;
-	}
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, idle_ttl);
 	store_bind_text(st, 3, user_id);	/* NULL binds NULL */
@@ -220,13 +208,9 @@ store_session_get_live(struct store *s, const char *id, int64_t now, int64_t idl
 	int rc = STORE_NOT_FOUND;
 
 	memset(out, 0, sizeof(*out));
-	store_lock(s);
-	st = store_prep(s, "SELECT s.id, s.user_id, s.workstation, s.created_at, s.last_seen_at,"
-	    " s.expires_at FROM sessions s WHERE " LIVE " AND s.id = ?3");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT s.id, s.user_id, s.workstation, s.created_at, s.last_seen_at,"
+	    " s.expires_at FROM sessions s WHERE " LIVE " AND s.id = ?3")) == NULL)
 		return STORE_ERROR;
-	}
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, idle_ttl);
 	store_bind_text(st, 3, id);
@@ -250,13 +234,9 @@ store_session_end_reason(struct store *s, const unsigned char hash[32], char *re
 	sqlite3_stmt *st;
 	int rc = STORE_NOT_FOUND;
 
-	store_lock(s);
-	st = store_prep(s, "SELECT coalesce(end_reason, '') FROM sessions"
-	    " WHERE token_hash = ? AND ended_at IS NOT NULL");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT coalesce(end_reason, '') FROM sessions"
+	    " WHERE token_hash = ? AND ended_at IS NOT NULL")) == NULL)
 		return STORE_ERROR;
-	}
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		store_col(st, 0, reason, size);

@@ -29,6 +29,9 @@ void store_unlock(struct store *);
 /* A statement for sql, from the connection's cache when it can be (store_stmt.c); logs the
  * engine's message on failure (then NULL). Give it back with store_done, never finalise it. */
 sqlite3_stmt *store_prep(struct store *, const char *sql);
+/* store_prep with the store locked: on success the caller holds the lock (and
+ * must store_unlock it); on failure nothing is held and NULL comes back. */
+sqlite3_stmt *store_prep_locked(struct store *, const char *sql);
 /* Reset a statement from store_prep for its next use (or finalise one the cache did not keep). */
 void store_done(struct store *, sqlite3_stmt *);
 /* Finalise every cached statement: before sqlite3_close. */

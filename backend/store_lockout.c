@@ -12,12 +12,8 @@ store_tap_failure_add(struct store *s, const char *credential_id, int64_t now,
 	int rc = STORE_NOT_FOUND;
 
 	user_id[0] = '\0';
-	store_lock(s);
-	st = store_prep(s, "SELECT user_id FROM credentials WHERE id = ?");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT user_id FROM credentials WHERE id = ?")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, credential_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		store_col(st, 0, user_id, STORE_ID_MAX);
@@ -50,13 +46,9 @@ store_tap_failures_since(struct store *s, const char *credential_id, int64_t sin
 	sqlite3_stmt *st;
 
 	*n = 0;
-	store_lock(s);
-	st = store_prep(s, "SELECT at FROM tap_failures WHERE credential_id = ? AND at > ?"
-	    " ORDER BY at DESC");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT at FROM tap_failures WHERE credential_id = ? AND at > ?"
+	    " ORDER BY at DESC")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, credential_id);
 	sqlite3_bind_int64(st, 2, since);
 	while (*n < max && sqlite3_step(st) == SQLITE_ROW)
@@ -91,12 +83,8 @@ store_credential_locked(struct store *s, const char *id, int *locked)
 	int rc = STORE_NOT_FOUND;
 
 	*locked = 0;
-	store_lock(s);
-	st = store_prep(s, "SELECT locked_at IS NOT NULL FROM credentials WHERE id = ?");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT locked_at IS NOT NULL FROM credentials WHERE id = ?")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*locked = sqlite3_column_int(st, 0);

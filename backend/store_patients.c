@@ -33,18 +33,14 @@ store_patient_search(struct store *s, const char *q, const char *after, size_t l
 	*more = 0;
 	if (like_escape(q, pat, sizeof(pat)) != 0)
 		return STORE_ERROR;
-	store_lock(s);
 	/* LIKE ignores ASCII case; the unit is that of the active encounter, if any. */
-	st = store_prep(s, "SELECT p.id, p.mrn, p.display_name, p.birth_date, p.sex,"
+	if ((st = store_prep_locked(s, "SELECT p.id, p.mrn, p.display_name, p.birth_date, p.sex,"
 	    " (SELECT u.name FROM encounters e JOIN units u ON u.id = e.unit_id"
 	    "   WHERE e.patient_id = p.id AND e.status = 'in-progress' LIMIT 1)"
 	    " FROM patients p"
 	    " WHERE (p.display_name LIKE '%' || ?1 || '%' ESCAPE '\\' OR p.mrn LIKE ?1 || '%' ESCAPE '\\')"
-	    "   AND p.id > ?2 ORDER BY p.id LIMIT ?3");
-	if (st == NULL) {
-		store_unlock(s);
+	    "   AND p.id > ?2 ORDER BY p.id LIMIT ?3")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, pat);
 	store_bind_text(st, 2, after ? after : "");
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit + 1);
@@ -84,13 +80,9 @@ store_section_get(struct store *s, const char *patient_id, const char *section_i
 	int rc = STORE_NOT_FOUND, step;
 
 	memset(out, 0, sizeof(*out));
-	store_lock(s);
-	st = store_prep(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
-	    " WHERE patient_id = ? AND id = ?");
-	if (st == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
+	    " WHERE patient_id = ? AND id = ?")) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, patient_id);
 	store_bind_text(st, 2, section_id);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {

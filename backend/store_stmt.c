@@ -59,6 +59,17 @@ store_prep(struct store *s, const char *sql)
 	return compile(s, sql, 0);
 }
 
+sqlite3_stmt *
+store_prep_locked(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	store_lock(s);
+	if ((st = store_prep(s, sql)) == NULL)
+		store_unlock(s);
+	return st;
+}
+
 void
 store_done(struct store *s, sqlite3_stmt *st)
 {
