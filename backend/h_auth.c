@@ -27,6 +27,30 @@ user_json(const struct user *u)
 	    "roles", roles);
 }
 
+/* The /v1/me answer for user u in session se: also sent along with a tap that asks for it. */
+static json_t *
+me_json(const struct config *cfg, const struct user *u, const struct session *se)
+{
+	const struct purpose *list[16];
+	size_t i, n = vocab_purposes(&u->roles, list, 16);
+	char created[CG_TIME_LEN], exp[CG_TIME_LEN], idle[CG_TIME_LEN];
+	json_t *purposes = json_array();
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(purposes, json_pack("{s:s, s:s}", "code", list[i]->code,
+		    "display", list[i]->display));
+	cg_time_fmt(se->created_at, created);
+	cg_time_fmt(se->expires_at, exp);
+	cg_time_fmt(session_idle_expires(se, cfg->session_idle), idle);
+	/* idle_timeout lets a client tell, from its own clock, when a suspended session lapsed. */
+	return json_pack("{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I}, s:o}",
+	    "user", user_json(u),
+	    "session", "id", se->id, "workstation", se->workstation,
+	    "created_at", created, "expires_at", exp, "idle_expires_at", idle,
+	    "idle_timeout", (json_int_t)cfg->session_idle,
+	    "purposes", purposes);
+}
+
 void
 h_health(struct req *r)
 {
@@ -108,6 +132,49 @@ audit_session(struct req *r, const char *kind, const char *ws, const char *user_
 		fprintf(stderr, "chartgated: %s: audit append failed\n", r->request_id);
 }
 
+enum { INCLUDE_ME = 1, INCLUDE_WORKLIST = 2 };
+
+/* body.include: names of what to send along with the token; unknown names are ignored
+ * (a newer client against an older server), anything but strings is refused. */
+static int
+include_flags(const json_t *body, int *flags)
+{
+	const json_t *a = json_object_get(body, "include"), *v;
+	size_t i;
+
+	*flags = 0;
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > 8)
+		return -1;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			return -1;
+		if (strcmp(json_string_value(v), "me") == 0)
+			*flags |= INCLUDE_ME;
+		else if (strcmp(json_string_value(v), "worklist") == 0)
+			*flags |= INCLUDE_WORKLIST;
+	}
+	return 0;
+}
+
+/* Adds what the tap asked for to its answer; the worklist only for a clinician. */
+static int
+session_include(struct req *r, int flags, const struct user *u, const struct session *se,
+    json_t *reply)
+{
+	json_t *o;
+
+	if ((flags & INCLUDE_ME) &&
+	    ((o = me_json(r->app->cfg, u, se)) == NULL || json_object_set_new(reply, "me", o) != 0))
+		return -1;
+	if ((flags & INCLUDE_WORKLIST) && vocab_any_clinical(&u->roles) &&
+	    ((o = worklist_json(r->app->store, u->id)) == NULL ||
+	    json_object_set_new(reply, "worklist", o) != 0))
+		return -1;
+	return 0;
+}
+
 /* Log the precise reason, audit it, answer the one generic 401. */
 static void
 tap_deny(struct req *r, const char *ws, const char *user_id, const char *rule, const char *detail)
@@ -118,8 +185,26 @@ tap_deny(struct req *r, const char *ws, const char *user_id, const char *rule, c
 	reply_error(r, 401, "unauthenticated", "the badge could not be verified; tap again");
 }
 
+static void session_create(struct req *r);
+
+/* One tap, one transaction: the challenge spent, the session, its badge and its audit row
+ * commit together (one WAL commit instead of five), before the answer is sent. */
 void
 h_session_create(struct req *r)
+{
+	struct store *s = r->app->store;
+
+	if (store_begin(s) != STORE_OK) {
+		reply_error(r, 500, "internal", "internal error");
+		return;
+	}
+	session_create(r);
+	if (store_commit(s) != STORE_OK)
+		reply_error(r, 500, "internal", "internal error");
+}
+
+static void
+session_create(struct req *r)
 {
 	const struct config *cfg = r->app->cfg;
 	const char *ws = req_workstation(r);
@@ -131,11 +216,15 @@ h_session_create(struct req *r)
 	char origin[STORE_ID_MAX + 16], token[SESSION_TOKEN_LEN], exp[CG_TIME_LEN];
 	unsigned char hash[32];
 	int64_t now = cg_now();
-	int resumed = 0;
+	int resumed = 0, include;
 	json_t *reply;
 
 	if (!cg_workstation_ok(ws, STORE_ID_MAX)) {
 		reply_error(r, 400, "bad_request", "a Workstation-Id header is required");
+		return;
+	}
+	if (include_flags(r->body, &include) != 0) {
+		reply_error(r, 400, "bad_request", "include is an array of names (\"me\", \"worklist\")");
 		return;
 	}
 	snprintf(origin, sizeof(origin), "chartgate:%s", ws);
@@ -169,6 +258,7 @@ h_session_create(struct req *r)
 	if (store_session_find_live(r->app->store, u.id, ws, now, cfg->session_idle, &se) == STORE_OK &&
 	    store_session_rotate(r->app->store, se.id, hash, now, cert) == STORE_OK) {
 		resumed = 1;
+		se.last_seen_at = now;	/* the rotation touched it */
 	} else {
 		char *sid = cg_random_id("s-", 16);
 
@@ -190,8 +280,14 @@ h_session_create(struct req *r)
 		goto fail;
 	audit_session(r, "tap-in", ws, u.id, "permit", resumed ? "resumed" : "created", se.id);
 	cg_time_fmt(se.expires_at, exp);
-	reply = json_pack("{s:s, s:s, s:s, s:b, s:o}", "token", token, "session_id", se.id,
+	reply = json_pack("{s:s, s:s, s:b, s:o}", "session_id", se.id,
 	    "expires_at", exp, "resumed", resumed, "user", user_json(&u));
+	/* The token goes in last: an answer that fails before it never held one. */
+	if (reply == NULL || session_include(r, include, &u, &se, reply) != 0 ||
+	    json_object_set_new(reply, "token", json_string(token)) != 0) {
+		json_decref(reply);
+		goto fail;
+	}
 	OPENSSL_cleanse(token, sizeof(token));
 	fprintf(stderr, "chartgated: %s: %s tapped in on %s (session %s%s)\n", r->request_id,
 	    u.id, ws, se.id, resumed ? ", resumed" : "");
@@ -217,22 +313,5 @@ h_session_delete_current(struct req *r)
 void
 h_me(struct req *r)
 {
-	const struct purpose *list[16];
-	size_t i, n = vocab_purposes(&r->user.roles, list, 16);
-	char created[CG_TIME_LEN], exp[CG_TIME_LEN], idle[CG_TIME_LEN];
-	json_t *purposes = json_array();
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(purposes, json_pack("{s:s, s:s}", "code", list[i]->code,
-		    "display", list[i]->display));
-	cg_time_fmt(r->session.created_at, created);
-	cg_time_fmt(r->session.expires_at, exp);
-	cg_time_fmt(session_idle_expires(&r->session, r->app->cfg->session_idle), idle);
-	/* idle_timeout lets a client tell, from its own clock, when a suspended session lapsed. */
-	reply_json(r, 200, json_pack("{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I}, s:o}",
-	    "user", user_json(&r->user),
-	    "session", "id", r->session.id, "workstation", r->session.workstation,
-	    "created_at", created, "expires_at", exp, "idle_expires_at", idle,
-	    "idle_timeout", (json_int_t)r->app->cfg->session_idle,
-	    "purposes", purposes));
+	reply_json(r, 200, me_json(r->app->cfg, &r->user, &r->session));
 }

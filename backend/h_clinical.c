@@ -23,22 +23,32 @@ words(const char *s)
 	return a;
 }
 
+json_t *
+worklist_json(struct store *s, const char *user_id)
+{
+	json_t *patients = json_array();
+
+	if (patients == NULL || store_worklist(s, user_id, patients) != STORE_OK) {
+		json_decref(patients);
+		return NULL;
+	}
+	return json_pack("{s:o, s:n}", "patients", patients, "next_cursor");
+}
+
 void
 h_worklist(struct req *r)
 {
-	json_t *patients;
+	json_t *o;
 
 	if (!vocab_any_clinical(&r->user.roles)) {
 		reply_error(r, 403, "forbidden", "the worklist is for clinicians");
 		return;
 	}
-	patients = json_array();
-	if (store_worklist(r->app->store, r->user.id, patients) != STORE_OK) {
-		json_decref(patients);
+	if ((o = worklist_json(r->app->store, r->user.id)) == NULL) {
 		reply_error(r, 500, "internal", "internal error");
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o, s:n}", "patients", patients, "next_cursor"));
+	reply_json(r, 200, o);
 }
 
 /* The section object; a gated one carries no items at all: nothing to count, nothing to peek at. */

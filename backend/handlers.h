@@ -10,6 +10,8 @@ void h_session_create(struct req *);
 void h_session_delete_current(struct req *);
 void h_me(struct req *);
 void h_worklist(struct req *);
+/* {"patients": [...], "next_cursor": null} of a clinician; NULL on a store error. */
+json_t *worklist_json(struct store *, const char *user_id);
 void h_chart(struct req *);
 void h_section(struct req *);
 void h_patient_search(struct req *);

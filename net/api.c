@@ -500,6 +500,11 @@ api_session_create(struct http *h, const char *challenge_id,
 		return API_ERR_ARG;
 	if ((o = assertion_body(challenge_id, a, &rc)) == NULL)
 		return rc;
+	/* One round trip to a painted home screen: who I am and my worklist come with the token. */
+	if (json_object_set_new(o, "include", json_pack("[s, s]", "me", "worklist")) != 0) {
+		json_decref(o);
+		return API_ERR_NOMEM;
+	}
 	rc = send_json(h, &c, "/v1/auth/sessions", NULL, o, req_id);
 	json_decref(o);
 	return rc;

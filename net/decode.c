@@ -196,6 +196,10 @@ fail:
 
 /* ---- session ---- */
 
+static int me_obj(struct njson_ctx *c, json_t *root, struct net_me **out);
+static int patient_list_obj(struct njson_ctx *c, json_t *root, bool need_encounter,
+    struct net_worklist **out);
+
 void
 net_session_free(struct net_session **p)
 {
@@ -210,9 +214,32 @@ net_session_free(struct net_session **p)
 	njson_str_free(&s->session_id);
 	njson_str_free(&s->expires_at);
 	user_clear(&s->user);
+	net_me_free(&s->me);
+	net_worklist_free(&s->worklist);
 	OPENSSL_cleanse(s, sizeof *s);
 	free(s);
 	*p = NULL;
+}
+
+static int
+session_extra(struct njson_ctx *c, json_t *root, struct net_session *r)
+{
+	json_t *o;
+	size_t mark;
+	int rc = NJSON_OK;
+
+	if (json_object_get(root, "me") != NULL) {
+		TRY(sub_obj(c, root, "me", &o, &mark));
+		TRY(me_obj(c, o, &r->me));
+		njson_pop(c, mark);
+	}
+	if (json_object_get(root, "worklist") != NULL) {
+		TRY(sub_obj(c, root, "worklist", &o, &mark));
+		TRY(patient_list_obj(c, o, true, &r->worklist));
+		njson_pop(c, mark);
+	}
+fail:
+	return rc;
 }
 
 int
@@ -238,6 +265,8 @@ net_decode_session(const char *body, size_t len, struct net_session **out, char 
 	STR(root, "expires_at", NET_CAP_TIME, true, r->expires_at);
 	TRY(njson_bool(c, root, "resumed", true, false, &r->resumed));
 	TRY(decode_user(c, root, &r->user));
+	/* What the client asked to have along (include): each is optional, each strict. */
+	TRY(session_extra(c, root, r));
 	json_decref(root);
 	*out = r;
 	return NJSON_OK;
@@ -274,20 +303,15 @@ net_me_free(struct net_me **p)
 	*p = NULL;
 }
 
-int
-net_decode_me(const char *body, size_t len, struct net_me **out, char *err, size_t errlen)
+/* The /v1/me object, from GET /v1/me or inside a session answer. */
+static int
+me_obj(struct njson_ctx *c, json_t *root, struct net_me **out)
 {
-	struct njson_ctx ctx, *c = &ctx;
 	struct net_me *r = NULL;
-	json_t *root = NULL, *s, *arr, *o;
+	json_t *s, *arr, *o;
 	size_t mark, m2, i, n;
 	int rc;
 
-	if (out == NULL)
-		return NJSON_ERR_ARG;
-	*out = NULL;
-	njson_ctx_init(c, "me", err, errlen);
-	TRY(njson_load_object(body, len, "me", &root, err, errlen));
 	ALLOC(r);
 	TRY(decode_user(c, root, &r->user));
 	TRY(sub_obj(c, root, "session", &s, &mark));
@@ -313,12 +337,28 @@ net_decode_me(const char *body, size_t len, struct net_me **out, char *err, size
 		}
 		njson_pop(c, mark);
 	}
-	json_decref(root);
 	*out = r;
 	return NJSON_OK;
 fail:
-	json_decref(root);
 	net_me_free(&r);
+	return rc;
+}
+
+int
+net_decode_me(const char *body, size_t len, struct net_me **out, char *err, size_t errlen)
+{
+	struct njson_ctx ctx, *c = &ctx;
+	json_t *root = NULL;
+	int rc;
+
+	if (out == NULL)
+		return NJSON_ERR_ARG;
+	*out = NULL;
+	njson_ctx_init(c, "me", err, errlen);
+	TRY(njson_load_object(body, len, "me", &root, err, errlen));
+	rc = me_obj(c, root, out);
+fail:
+	json_decref(root);
 	return rc;
 }
 
@@ -355,20 +395,13 @@ net_worklist_free(struct net_worklist **p)
 
 /* Worklist and search share one row shape; only a search row may lack its encounter. */
 static int
-decode_patient_list(const char *body, size_t len, const char *what, bool need_encounter,
-    struct net_worklist **out, char *err, size_t errlen)
+patient_list_obj(struct njson_ctx *c, json_t *root, bool need_encounter, struct net_worklist **out)
 {
-	struct njson_ctx ctx, *c = &ctx;
 	struct net_worklist *r = NULL;
-	json_t *root = NULL, *arr, *o;
+	json_t *arr, *o;
 	size_t mark, m2, i, n;
 	int rc;
 
-	if (out == NULL)
-		return NJSON_ERR_ARG;
-	*out = NULL;
-	njson_ctx_init(c, what, err, errlen);
-	TRY(njson_load_object(body, len, what, &root, err, errlen));
 	ALLOC(r);
 	TRY(njson_arr(c, root, "patients", NET_MAX_PATIENTS, true, &arr, &n));
 	if (n > 0) {
@@ -400,12 +433,29 @@ decode_patient_list(const char *body, size_t len, const char *what, bool need_en
 		goto fail;
 	}
 	STR(root, "next_cursor", NET_CAP_NAME, false, r->next_cursor);
-	json_decref(root);
 	*out = r;
 	return NJSON_OK;
 fail:
-	json_decref(root);
 	net_worklist_free(&r);
+	return rc;
+}
+
+static int
+decode_patient_list(const char *body, size_t len, const char *what, bool need_encounter,
+    struct net_worklist **out, char *err, size_t errlen)
+{
+	struct njson_ctx ctx, *c = &ctx;
+	json_t *root = NULL;
+	int rc;
+
+	if (out == NULL)
+		return NJSON_ERR_ARG;
+	*out = NULL;
+	njson_ctx_init(c, what, err, errlen);
+	TRY(njson_load_object(body, len, what, &root, err, errlen));
+	rc = patient_list_obj(c, root, need_encounter, out);
+fail:
+	json_decref(root);
 	return rc;
 }
 

@@ -62,6 +62,9 @@ struct net_session {
 	char *expires_at;
 	bool resumed;
 	struct net_user user;
+	/* Optional, when the tap asked for them (include): the /v1/me answer and the worklist. */
+	struct net_me *me;
+	struct net_worklist *worklist;
 };
 
 struct net_purpose {

@@ -532,11 +532,18 @@ on_me(struct net_me *res, const struct api_error *err, void *arg)
 		net_me_free(&res);
 		return;
 	}
-	net_me_free(&f->app->data.me);
-	f->app->data.me = res;
-	if (app_session(f->app) != NULL) {
-		long long ttl = ms_until(res->session.idle_expires_at);
-		app_session(f->app)->idle_ttl_ms = ttl > 0 ? ttl : 0;
+	app_me_install(f->app, &res);
+}
+
+void
+app_me_install(struct app *app, struct net_me **me)
+{
+	net_me_free(&app->data.me);
+	app->data.me = *me;
+	*me = NULL;
+	if (app_session(app) != NULL) {
+		long long ttl = ms_until(app->data.me->session.idle_expires_at);
+		app_session(app)->idle_ttl_ms = ttl > 0 ? ttl : 0;
 	}
 }
 
@@ -562,8 +569,15 @@ on_worklist(struct net_worklist *res, const struct api_error *err, void *arg)
 		net_worklist_free(&res);
 		return;
 	}
-	net_worklist_free(&f->app->data.worklist);
-	f->app->data.worklist = res;
+	app_worklist_install(f->app, &res);
+}
+
+void
+app_worklist_install(struct app *app, struct net_worklist **w)
+{
+	net_worklist_free(&app->data.worklist);
+	app->data.worklist = *w;
+	*w = NULL;
 }
 
 void

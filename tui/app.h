@@ -169,6 +169,9 @@ void app_message(struct app *, enum color_role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void app_fetch_me(struct app *);
 void app_fetch_worklist(struct app *);
+/* Take an answer that came along with the tap (*p is NULL after): no fetch needed. */
+void app_me_install(struct app *, struct net_me **);
+void app_worklist_install(struct app *, struct net_worklist **);
 void app_fetch_chart(struct app *, const char *patient_id, const char *purpose);
 int app_busy(const struct app *);			/* requests or a tap in flight */
 

@@ -84,6 +84,21 @@ app_session_suspend(struct app *app)
 	app->dirty = 1;
 }
 
+/* What the tap's answer brought along is shown at once; the rest is fetched as usual.
+ * A resumed clinician back on a chart gets no use of the worklist: it goes unread. */
+static void
+home_from_tap(struct app *app, const struct screen *top, struct net_session *res)
+{
+	if (res->me != NULL)
+		app_me_install(app, &res->me);
+	else
+		app_fetch_me(app);
+	if (top == &screen_worklist && res->worklist != NULL)
+		app_worklist_install(app, &res->worklist);
+	else if (top->enter)
+		top->enter(app);
+}
+
 void
 app_session_open(struct app *app, struct net_session *res)
 {
@@ -138,9 +153,7 @@ app_session_open(struct app *app, struct net_session *res)
 	app->last_input_ms = s->last_used_ms;
 	app->still_prompt = 0;
 	app->gen++;
-	app_fetch_me(app);
-	if (s->stack[s->depth - 1].screen->enter)
-		s->stack[s->depth - 1].screen->enter(app);
+	home_from_tap(app, s->stack[s->depth - 1].screen, res);
 	app->dirty = 1;
 }
 

@@ -35,6 +35,13 @@ tap() {
 	b=$(SK_ORIGIN=chartgate:$ws assertion_for "$user" "$ch")
 	req POST /v1/auth/sessions -H "Workstation-Id: $ws" -d "$b"
 }
+# tap_include USER INCLUDE_JSON [WS]: a tap that asks for more along with its token.
+tap_include() {
+	local ch b
+	ch=$(challenge)
+	b=$(SK_ORIGIN=chartgate:${3:-$WS} assertion_for "$1" "$ch" | jq -c --argjson i "$2" '.include = $i')
+	req POST /v1/auth/sessions -H "Workstation-Id: ${3:-$WS}" -d "$b"
+}
 post_session() { req POST /v1/auth/sessions -H "Workstation-Id: ${2:-$WS}" -d "$1"; }
 # authed TOKEN METHOD PATH [curl args...]: a request of the session on $AUTH_WS (default $WS).
 authed() {

@@ -42,6 +42,30 @@ r=$(authed "$tok" GET /v1/me)
 check "the new token works" test "$(status "$r")" = 200
 r=$(req GET /v1/me -H "Authorization: Bearer $tok" -H "Workstation-Id: cart-5e-01")
 check "a token is refused from another workstation" test "$(status "$r")" = 401
+# ---- include: what the client fetches after a tap comes in the tap's answer ----
+r=$(tap_include $NURSE '["me","worklist"]')
+tok=$(body "$r" | jq -r .token)
+check "a tap with include carries /v1/me of its own session" test "$(status "$r")" = 200 \
+	-a "$(body "$r" | jq -r '.me.session.id == .session_id and .me.user.id == .user.id')" = true
+check "the included me has the purposes of use and the idle timeout" \
+	bash -c "jq -e '([.me.purposes[].code] | index(\"TREAT\")) and .me.session.idle_timeout > 0' >/dev/null <<<'$(body "$r")'"
+wl=$(body "$(authed "$tok" GET /v1/worklist)")
+check "the included worklist is GET /v1/worklist's answer" \
+	test "$(body "$r" | jq -c '.worklist')" = "$(jq -c . <<<"$wl")" -a "$(jq '.patients | length' <<<"$wl")" -gt 0
+r=$(tap $NURSE)
+check "a tap without include carries neither" test "$(body "$r" | jq -r 'has("me") or has("worklist")')" = false
+r=$(tap_include $NURSE '["me","later"]')
+check "an unknown include name is ignored" test "$(status "$r")" = 200 \
+	-a "$(body "$r" | jq -r 'has("me") and (has("worklist") | not)')" = true
+r=$(tap_include $NURSE '"worklist"')
+check "include that is not an array -> 400" test "$(status "$r")" = 400
+r=$(tap_include $NURSE '["me",7]')
+check "include with a non-string -> 400" test "$(status "$r")" = 400
+r=$(tap_include u-help-kemal '["me","worklist"]')
+check "helpdesk: me comes along, the worklist does not (no refusal)" test "$(status "$r")" = 201 \
+	-a "$(body "$r" | jq -r '(.me.user.id == "u-help-kemal") and (has("worklist") | not)')" = true
+tok=$(token_of $NURSE)
+
 r=$(tap u-nurse-ben)
 check "another clinician taps on the same cart -> own new session" test "$(status "$r")" = 201 \
 	-a "$(body "$r" | jq -r .session_id)" != "$sid1"

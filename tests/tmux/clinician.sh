@@ -24,6 +24,10 @@ check "lock screen lists the demo badge keys" wait_for c1 "$nurse_key  $nurse_na
 
 keys c1 "$nurse_key"
 check "a nurse's tap opens her worklist" wait_for c1 "My patients"
+# One round trip: the worklist and who she is came with the tap's answer, nothing fetched after.
+after_tap=$(sed -n '/POST \/v1\/auth\/sessions/,$p' "$WORK/server.log")
+check "the tap's answer brought the worklist: no GET /v1/worklist or /v1/me after it" \
+	test -n "$after_tap" -a "$(grep -cE 'GET /v1/(worklist|me) ' <<<"$after_tap")" = 0
 check "the title bar names the nurse" wait_for c1 "$nurse_name (nurse)"
 # The first row of the worklist: remember the patient's name for the lock-screen check.
 first_patient=$(screen_of c1 | awk '/^>/ { sub(/^> ?/, ""); print; exit }' | awk '{print $1" "$2}')

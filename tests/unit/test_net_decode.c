@@ -327,6 +327,55 @@ session_resumed_must_be_bool(void)
 	T_STREQ(err, "session: resumed is not true or false");
 }
 
+/* session_ok with "more" spliced in before its last brace. */
+static void
+session_with(char *buf, size_t size, const char *more)
+{
+	snprintf(buf, size, "%.*s,%s}", (int)strlen(session_ok) - 1, session_ok, more);
+}
+
+static void
+session_carries_me_and_worklist(void)
+{
+	struct net_session *s = NULL;
+	char j[2048], more[1024];
+
+	snprintf(more, sizeof more, "\"me\":{\"user\":{\"id\":\"u1\",\"display_name\":\"Dr A\","
+	    "\"roles\":[\"physician\"]},\"session\":{\"id\":\"s1\",\"workstation\":\"w\","
+	    "\"created_at\":\"c\",\"expires_at\":\"e\",\"idle_expires_at\":\"i\"},"
+	    "\"purposes\":[{\"code\":\"TREAT\",\"display\":\"Treatment\"}]},\"worklist\":%s",
+	    worklist_ok);
+	session_with(j, sizeof j, more);
+	T_CHECK(net_decode_session(L(j), &s, err, sizeof err) == NJSON_OK);
+	if (s) {
+		T_CHECK(s->me != NULL && s->me->n_purposes == 1);
+		T_CHECK(s->worklist != NULL && s->worklist->n_patients == 2);
+		if (s->worklist)
+			T_STREQ(s->worklist->patients[1].display_name, "Roe, Rich");
+	}
+	net_session_free(&s);
+	/* Without them, neither is there. */
+	T_CHECK(net_decode_session(L(session_ok), &s, err, sizeof err) == NJSON_OK);
+	T_CHECK(s && s->me == NULL && s->worklist == NULL);
+	net_session_free(&s);
+}
+
+static void
+session_bad_included_worklist_is_refused(void)
+{
+	struct net_session *s = NULL;
+	char j[1024];
+
+	/* An included worklist is as strict as GET /v1/worklist's, and the error says where. */
+	session_with(j, sizeof j, "\"worklist\":{\"patients\":[]}");
+	T_CHECK(net_decode_session(L(j), &s, err, sizeof err) == NJSON_ERR_MISSING);
+	T_STREQ(err, "session: worklist.next_cursor is missing");
+	T_CHECK(s == NULL);
+	session_with(j, sizeof j, "\"me\":[]");
+	T_CHECK(net_decode_session(L(j), &s, err, sizeof err) == NJSON_ERR_TYPE);
+	T_CHECK(s == NULL);
+}
+
 static void
 challenge_decodes_and_checks_range(void)
 {
@@ -422,6 +471,8 @@ main(void)
 	T_RUN(session_decodes_token);
 	T_RUN(session_roles_not_array);
 	T_RUN(session_resumed_must_be_bool);
+	T_RUN(session_carries_me_and_worklist);
+	T_RUN(session_bad_included_worklist_is_refused);
 	T_RUN(challenge_decodes_and_checks_range);
 	T_RUN(me_decodes_purposes);
 	T_RUN(error_body_decodes);
