@@ -101,6 +101,9 @@ term_init(void)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* A screen here is at most a few KiB: finish each refresh in one write instead of
+	 * polling stdin between lines and flushing dozens of small writes. */
+	typeahead(-1);
 	curs_set(0);
 	return 0;
 }
