@@ -192,15 +192,7 @@ static void session_create(struct req *r);
 void
 h_session_create(struct req *r)
 {
-	struct store *s = r->app->store;
-
-	if (store_begin(s) != STORE_OK) {
-		reply_error(r, 500, "internal", "internal error");
-		return;
-	}
-	session_create(r);
-	if (store_commit(s) != STORE_OK)
-		reply_error(r, 500, "internal", "internal error");
+	handle_in_tx(r, session_create);
 }
 
 static void

@@ -194,8 +194,8 @@ section(struct req *r)
 /* One decision, one transaction: its reads and its audit row commit together, one WAL commit
  * instead of one per statement, and the commit comes before any reply is sent (replies are
  * queued after the handler returns), so an acknowledged decision is a committed one. */
-static void
-decide_in_tx(struct req *r, void (*fn)(struct req *))
+void
+handle_in_tx(struct req *r, void (*fn)(struct req *))
 {
 	struct store *s = r->app->store;
 
@@ -211,11 +211,11 @@ decide_in_tx(struct req *r, void (*fn)(struct req *))
 void
 h_chart(struct req *r)
 {
-	decide_in_tx(r, chart);
+	handle_in_tx(r, chart);
 }
 
 void
 h_section(struct req *r)
 {
-	decide_in_tx(r, section);
+	handle_in_tx(r, section);
 }
