@@ -47,7 +47,9 @@ AUTH_OBJ    = $(call obj,$(AUTH_SRC))
 CLIENT_OBJ  = $(call obj,$(CLIENT_SRC))
 BACKEND_OBJ = $(call obj,$(BACKEND_SRC))
 
-CLIENT_LIBS  = $(call pl,$(CLIENT_PKGS)) -lpthread
+# libcurl is not linked but loaded on first use (net/curl_dl.c): its own 25
+# libraries would otherwise load, and cost, before the lock screen.
+CLIENT_LIBS  = $(call pl,$(filter-out libcurl,$(CLIENT_PKGS))) -ldl -lpthread
 BACKEND_LIBS = $(call pl,$(BACKEND_PKGS)) -lpthread
 SOFTKEY_LIBS = $(call pl,$(SOFTKEY_PKGS)) -lpthread
 

@@ -203,6 +203,25 @@ roles_join(json_t *arr, int *bad)
 	return s;
 }
 
+/* A P-256 private key is a scalar in [1, n-1]. Checked by comparison, not by
+ * computing d*G: twelve point multiplications (and OpenSSL's EC set-up) were
+ * most of loading a softkey, on the way to the lock screen, for a public key
+ * that signing derives again anyway. */
+static int
+p256_scalar_ok(const uint8_t d[32])
+{
+	static const uint8_t n[32] = {
+		0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+	};
+	uint8_t any = 0;
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		any |= d[i];
+	return any != 0 && memcmp(d, n, sizeof(n)) < 0;
+}
+
 static int
 parse_badge(json_t *obj, size_t idx, struct sk_badge **out)
 {
@@ -253,7 +272,7 @@ parse_badge(json_t *obj, size_t idx, struct sk_badge **out)
 		sk_detail("%s: user_handle must be base64url of 1..64 bytes", where);
 		goto fail;
 	}
-	if (get_b64(obj, "private_key", b->priv, 32, 32, &n) < 0 || sk_ec_pub(b->priv, b->pub) < 0) {
+	if (get_b64(obj, "private_key", b->priv, 32, 32, &n) < 0 || !p256_scalar_ok(b->priv)) {
 		sk_detail("%s: private_key must be base64url of a valid 32-byte P-256 scalar", where);
 		goto fail;
 	}

@@ -51,7 +51,7 @@ struct sk_badge {
 	uint8_t user_handle[SK_USER_ID_MAX];
 	size_t user_handle_len;
 	uint8_t priv[32];	/* secret */
-	uint8_t pub[64];	/* x || y */
+	uint8_t pub[64];	/* x || y: set when the badge is made here, not on load */
 	uint32_t sign_count;
 	int has_pin;
 	uint8_t pin_hash[16];	/* secret-ish: LEFT(SHA-256(PIN), 16) */

@@ -434,6 +434,25 @@ http_destroy(struct http *h)
 /* ---- public ---- */
 
 int
+http_check(const char *base_url, const char *workstation_id)
+{
+	size_t skip;
+
+	if (base_url == NULL || workstation_id == NULL ||
+	    !visible_ascii(workstation_id, MAX_WS_ID))
+		return HTTP_ERR_ARG;
+	if (!visible_ascii(base_url, MAX_BASE_URL) ||
+	    strpbrk(base_url, "?#") != NULL ||
+	    (strncasecmp(base_url, "http://", 7) != 0 &&
+	     strncasecmp(base_url, "https://", 8) != 0))
+		return HTTP_ERR_URL;
+	skip = strncasecmp(base_url, "https://", 8) == 0 ? 8 : 7;
+	if (base_url[skip] == '\0' || base_url[skip] == '/')
+		return HTTP_ERR_URL;	/* no host */
+	return HTTP_OK;
+}
+
+int
 http_new(struct http **out, const char *base_url, const char *workstation_id)
 {
 	struct http *h = NULL;
@@ -443,14 +462,8 @@ http_new(struct http **out, const char *base_url, const char *workstation_id)
 	if (out == NULL)
 		return HTTP_ERR_ARG;
 	*out = NULL;
-	if (base_url == NULL || workstation_id == NULL ||
-	    !visible_ascii(workstation_id, MAX_WS_ID))
-		return HTTP_ERR_ARG;
-	if (!visible_ascii(base_url, MAX_BASE_URL) ||
-	    strpbrk(base_url, "?#") != NULL ||
-	    (strncasecmp(base_url, "http://", 7) != 0 &&
-	     strncasecmp(base_url, "https://", 8) != 0))
-		return HTTP_ERR_URL;
+	if ((rc = http_check(base_url, workstation_id)) != HTTP_OK)
+		return rc;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return HTTP_ERR_CURL;
 	global = 1;
@@ -467,10 +480,6 @@ http_new(struct http **out, const char *base_url, const char *workstation_id)
 		goto fail;
 	}
 	skip = strncasecmp(h->base, "https://", 8) == 0 ? 8 : 7;
-	if (h->base[skip] == '\0' || h->base[skip] == '/') {
-		rc = HTTP_ERR_URL;	/* no host */
-		goto fail;
-	}
 	blen = strlen(h->base);
 	while (blen > skip && h->base[blen - 1] == '/')
 		h->base[--blen] = '\0';

@@ -47,6 +47,9 @@ typedef void (*http_done_fn)(const struct http_reply *reply, void *arg);
 /* base_url: "http://host:port" or "https://..." (a trailing '/' is ignored);
  * request paths are appended to it. workstation_id: printable ASCII, <= 128. */
 int http_new(struct http **out, const char *base_url, const char *workstation_id);
+/* http_new's checks of its arguments alone, without loading libcurl: HTTP_OK,
+ * HTTP_ERR_ARG or HTTP_ERR_URL, as http_new would answer. */
+int http_check(const char *base_url, const char *workstation_id);
 /* Cancels everything in flight (no callbacks; arg_free still runs) and sets *h = NULL.
  * May be called from inside a callback: the rest of that dispatch is skipped. */
 void http_free(struct http **h);

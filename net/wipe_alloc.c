@@ -78,9 +78,13 @@ net_wipe_alloc_install(void)
 	if (CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free) != 1)
 		rc = -1;
 	json_set_alloc_funcs(malloc, wipe_free);
-	/* The first global init sets the functions; later ones only count. */
-	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free, wipe_realloc,
-	    wipe_strdup, calloc) != CURLE_OK)
-		rc = -1;
 	return rc;
+}
+
+int
+net_wipe_alloc_install_curl(void)
+{
+	/* The first global init sets the functions; later ones only count. */
+	return curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free, wipe_realloc,
+	    wipe_strdup, calloc) == CURLE_OK ? 0 : -1;
 }

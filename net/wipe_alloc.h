@@ -4,9 +4,12 @@
 #ifndef CHARTGATE_WIPE_ALLOC_H
 #define CHARTGATE_WIPE_ALLOC_H
 
-/* Call first thing in main(), before anything has used OpenSSL, libcurl or
- * jansson: OpenSSL only accepts new functions before its first allocation.
+/* OpenSSL and jansson. Call first thing in main(), before anything has used
+ * them: OpenSSL only accepts new functions before its first allocation.
  * Returns 0, or -1 when a library refused (the client still runs, unwiped). */
 int net_wipe_alloc_install(void);
+/* libcurl: before the first http_new(). It loads libcurl (net/curl_dl.h),
+ * which is why it is apart: the lock screen is painted without libcurl. */
+int net_wipe_alloc_install_curl(void);
 
 #endif

@@ -763,8 +763,8 @@ app_init(struct app *app, const struct app_config *cfg)
 	if (field_init(&app->pin, 64, FIELD_MASKED) != 0)
 		return -1;
 	nav_set(&app->lock_nav, &screen_lock, NULL, NULL);
-	if ((rc = http_new(&app->http, cfg->server_url, cfg->workstation)) != HTTP_OK ||
-	    (rc = http_set_tls(app->http, cfg->tls_ca, cfg->tls_cert, cfg->tls_key)) != HTTP_OK) {
+	/* Refuse a bad URL now, on a plain terminal; the connection comes in app_start. */
+	if ((rc = http_check(cfg->server_url, cfg->workstation)) != HTTP_OK) {
 		fprintf(stderr, "chartgate: server %s: %s\n", cfg->server_url, http_strerror(rc));
 		return -1;
 	}
@@ -786,11 +786,31 @@ app_init(struct app *app, const struct app_config *cfg)
 	return 0;
 }
 
+/* After app_init: libcurl and the network client, loaded once the lock screen shows. */
 int
-app_run(struct app *app)
+app_start(struct app *app, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = http_new(&app->http, app->cfg.server_url, app->cfg.workstation)) != HTTP_OK ||
+	    (rc = http_set_tls(app->http, app->cfg.tls_ca, app->cfg.tls_cert,
+	    app->cfg.tls_key)) != HTTP_OK) {
+		snprintf(err, errlen, "server %s: %s", app->cfg.server_url, http_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+app_paint(struct app *app)
 {
 	enter_top(app);
 	app_draw(app);
+}
+
+int
+app_run(struct app *app)
+{
 	while (!app->quit) {
 		if (loop_run_once(&app->loop, -1) < 0)
 			return -1;

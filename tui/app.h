@@ -152,7 +152,11 @@ struct app {
 	int quit;
 };
 
+/* app_init (no network yet), the terminal, app_paint (the lock screen), then
+ * app_start (libcurl and the network client: err says why it failed), app_run. */
 int app_init(struct app *, const struct app_config *);
+void app_paint(struct app *);
+int app_start(struct app *, char *err, size_t errlen);
 int app_run(struct app *);
 void app_fini(struct app *);
 

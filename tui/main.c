@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "common/conf.h"
 #include "common/log.h"
+#include "net/curl_dl.h"
 #include "net/wipe_alloc.h"
 #include "tui/app.h"
 #include "tui/draw.h"
@@ -179,6 +181,21 @@ check_paths(const struct conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Everything the lock screen does not need, once it shows: libcurl and the 25
+ * libraries it brings, OpenSSL's configuration and init (curl_global_init),
+ * the network client. A first tap needs a human, so none of this is waited for. */
+static int
+start_network(struct app *app, char *err, size_t errlen)
+{
+	if (curl_dl_load() != 0) {
+		snprintf(err, errlen, "cannot load libcurl: %s", curl_dl_error());
+		return -1;
+	}
+	/* Before app_start's first curl_global_init: the first one sets the functions. */
+	net_wipe_alloc_install_curl();
+	return app_start(app, err, errlen);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -210,7 +227,11 @@ main(int argc, char **argv)
 	int c, rc, check = 0, verbose = 0, idx;
 	size_t k;
 
-	/* Before anything allocates through OpenSSL, libcurl or jansson. */
+	/* One malloc arena: each tap's worker thread otherwise got an arena of its
+	 * own (~100-200 KiB resident apiece, kept) for a few small allocations. */
+	mallopt(M_ARENA_MAX, 1);
+	/* Before anything allocates through OpenSSL or jansson (libcurl's hooks
+	 * go in with libcurl, in start_network). */
 	net_wipe_alloc_install();
 	no_core_dumps();
 	opterr = 0;
@@ -293,6 +314,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	draw_set_theme(&theme);
+	app_paint(&app);
+	if (start_network(&app, err, sizeof(err)) != 0) {
+		term_fini();
+		fprintf(stderr, "chartgate: %s\n", err);
+		log_event(LOG_LEVEL_ERROR, "could not start: %s", err);
+		app_fini(&app);
+		return 1;
+	}
 	rc = app_run(&app);
 	term_fini();
 	app_fini(&app);

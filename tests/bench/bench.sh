@@ -88,6 +88,7 @@ measure "startup of the bare ncurses list" \
 	"${PTY[@]}" --startup startup_bare --ready 'ready' -- "$TOOLS/bench_bare" 6
 
 # 5. resident memory: one session; eight suspended (eight badges tap in turn, then the lock key).
+# Each --rss NAME also reports NAME_pss and NAME_anon (see bench_pty.c); the target is on RSS.
 measure "RSS with one session" \
 	"$TOOLS/bench_pty" --reps 1 --ready "$LOCK" "${ON_WORKLIST[@]}" --rss rss_client_1 -- "${CLIENT[@]}"
 taps=(--step 1 "0:${NAMES[0]}")
@@ -206,7 +207,9 @@ jq -s --argjson cond "$conditions" --rawfile plans "$PLANS" \
 		cmp("key_pgdn_chart_bytes"; "key_pgdn_bare_bytes"; null),
 		cmp("startup_client"; "startup_bare"; "<= 1.5"),
 		cmp("rss_client_1"; "rss_bare"; null),
-		cmp("rss_client_8"; "rss_bare"; "<= 2")
+		cmp("rss_client_8"; "rss_bare"; "<= 2"),
+		cmp("rss_client_8_pss"; "rss_bare_pss"; null),
+		cmp("rss_client_8_anon"; "rss_bare_anon"; null)
 	 ] + [ $f | keys[] | select(startswith("decisions_per_s_")) | ltrimstr("decisions_per_s_") as $n
 		| cmp("decisions_per_s_" + $n; "health_per_s_" + $n; ">= 0.5, and >= 5000/s") ])}' \
 	"$RES" >"$OUT" || not_ok "results written to $OUT"

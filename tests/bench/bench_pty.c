@@ -328,21 +328,40 @@ run_step(struct term *t, struct step *s)
 	return 0;
 }
 
+/* One "Key: N kB" line of a /proc/PID file, or -1. */
 static long
-rss_kib(pid_t pid)
+proc_kib(pid_t pid, const char *file, const char *key)
 {
 	char path[64], line[256];
+	size_t klen = strlen(key);
 	long kib = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			kib = atol(line + klen + 1);
 			break;
+		}
 	fclose(f);
 	return kib;
+}
+
+/* RSS is the figure; beside it, PSS (shared library pages divided among the
+ * processes that map them) and RssAnon (heap, stacks: this process's alone),
+ * because RSS counts every page of a shared library the process touched. */
+static void
+memory_json(pid_t pid, const char *name)
+{
+	char extra[160];
+
+	value_json(stdout, name, "KiB", (double)proc_kib(pid, "status", "VmRSS"));
+	snprintf(extra, sizeof(extra), "%s_pss", name);
+	value_json(stdout, extra, "KiB", (double)proc_kib(pid, "smaps_rollup", "Pss"));
+	snprintf(extra, sizeof(extra), "%s_anon", name);
+	value_json(stdout, extra, "KiB", (double)proc_kib(pid, "status", "RssAnon"));
 }
 
 static int
@@ -432,7 +451,7 @@ run_session(void)
 	}
 	if (opt.rss != NULL) {
 		term_drain(&t, 100);
-		value_json(stdout, opt.rss, "KiB", (double)rss_kib(t.pid));
+		memory_json(t.pid, opt.rss);
 	}
 	rc = 0;
 out:

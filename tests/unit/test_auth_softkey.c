@@ -675,6 +675,42 @@ bad_json_and_bad_format_are_refused_with_detail(void)
 	T_CHECK(softkey_create(path) == SOFTKEY_E_EXISTS);
 }
 
+/* One badge whose private_key is the base64url of key. */
+static void
+write_badge_with_key(const char *key)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	    "{\"version\": 1, \"aaguid\": \"63686172-7467-6174-6520-736f66746b79\", \"badges\": "
+	    "[{\"rp_id\": \"x\", \"user_id\": \"u\", \"credential_id\": \"AAAAAAAAAAAAAAAAAAAAAA\", "
+	    "\"user_handle\": \"dQ\", \"private_key\": \"%s\", \"sign_count\": 0}]}", key);
+	write_text(text);
+}
+
+/* Loading checks the scalar's range by comparison, no longer by computing d*G:
+ * the bounds of [1, n-1] must still hold exactly. */
+static void
+private_key_outside_p256_range_is_refused(void)
+{
+	struct softkey *sk = NULL;
+
+	write_badge_with_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");		/* 0 */
+	T_CHECK(softkey_load(path, &sk) == SOFTKEY_E_FORMAT && sk == NULL);
+	T_CHECK(strstr(softkey_last_detail(), "private_key") != NULL);
+	write_badge_with_key("_____wAAAAD__________7zm-q2nF56E87nKwvxjJVE");	/* n */
+	T_CHECK(softkey_load(path, &sk) == SOFTKEY_E_FORMAT && sk == NULL);
+	write_badge_with_key("__________________________________________8");	/* 2^256 - 1 */
+	T_CHECK(softkey_load(path, &sk) == SOFTKEY_E_FORMAT && sk == NULL);
+	write_badge_with_key("_____wAAAAD__________7zm-q2nF56E87nKwvxjJVA");	/* n - 1 */
+	T_CHECK(softkey_load(path, &sk) == SOFTKEY_OK && softkey_count(sk) == 1);
+	softkey_free(&sk);
+	write_badge_with_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE");		/* 1 */
+	T_CHECK(softkey_load(path, &sk) == SOFTKEY_OK);
+	softkey_free(&sk);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -703,6 +739,7 @@ main(void)
 	T_RUN(hostile_cbor_is_refused_without_crash);
 	T_RUN(file_readable_by_others_is_refused);
 	T_RUN(bad_json_and_bad_format_are_refused_with_detail);
+	T_RUN(private_key_outside_p256_range_is_refused);
 
 	unlink(path);
 	rmdir(dir);
