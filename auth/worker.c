@@ -1,4 +1,4 @@
-/* Sign-in worker: one thread per job, fido_dev_cancel from the UI thread, completion via a wake pipe. */
+/* Sign-in worker: one long-lived thread takes jobs, fido_dev_cancel from the UI thread, completion via a wake pipe. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,8 +15,11 @@
 struct auth_worker {
 	int pipe_rd, pipe_wr;
 	pthread_t thr;
-	int running;		/* started and not yet joined; UI thread only */
-	pthread_mutex_t mu;	/* guards dev and cancelled */
+	int has_thread;		/* started on the first job, joined by auth_worker_free */
+	int running;		/* started and not yet finished; UI thread only */
+	pthread_mutex_t mu;	/* guards dev, cancelled and the hand-over flags */
+	pthread_cond_t cv;	/* signals pending, done and quit */
+	int pending, done, quit;
 	fido_dev_t *dev;	/* the open device while the job talks to it */
 	int cancelled;
 	/* the job, owned copies */
@@ -84,16 +87,15 @@ run_job(struct auth_worker *w, fido_dev_t *dev)
 	    &w->res.assertion, &w->res.pin_retries);
 }
 
-static void *
-job_thread(void *arg)
+/* One job, start to end, on the worker thread. */
+static void
+job_run(struct auth_worker *w)
 {
-	struct auth_worker *w = arg;
 	fido_dev_t *dev = NULL;
 	long t0 = now_ms();
 	int r, cancelled;
 	char one = 1;
 
-	fido_init(FIDO_DISABLE_U2F_FALLBACK);	/* libfido2 state is thread-local */
 	r = auth_device_open(w->sk, w->badge, &dev);
 	if (r == AUTH_OK) {
 		pthread_mutex_lock(&w->mu);
@@ -125,8 +127,36 @@ job_thread(void *arg)
 	if (w->pin != NULL)
 		OPENSSL_cleanse(w->pin, strlen(w->pin));
 	w->res.err = r;
+	/* The wake byte before done: once finish sees done, the byte is there to drain,
+	 * never left to wake the loop for the next job as if that one had ended. */
 	while (write(w->pipe_wr, &one, 1) < 0 && errno == EINTR)
 		;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Kept between jobs: a tap then costs a wake-up, not a thread's creation and exit
+ * (with its stack and, before M_ARENA_MAX, a malloc arena of its own). */
+static void *
+job_thread(void *arg)
+{
+	struct auth_worker *w = arg;
+
+	fido_init(FIDO_DISABLE_U2F_FALLBACK);	/* libfido2 state is thread-local */
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->pending && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->quit)
+			break;
+		w->pending = 0;
+		pthread_mutex_unlock(&w->mu);
+		job_run(w);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
@@ -148,6 +178,7 @@ auth_worker_new(struct auth_worker **out)
 	w->pipe_rd = fds[0];
 	w->pipe_wr = fds[1];
 	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
 	*out = w;
 	return AUTH_OK;
 }
@@ -202,7 +233,6 @@ auth_worker_start(struct auth_worker *w, const struct auth_job *job)
 	w->badge = job->badge;
 	w->timeout_ms = job->timeout_ms;
 	w->set_pin = job->set_pin;
-	w->cancelled = 0;
 	if (dup_opt(&w->rp_id, job->rp_id) || dup_opt(&w->challenge, job->challenge) ||
 	    dup_opt(&w->origin, job->origin) || dup_opt(&w->pin, job->pin) ||
 	    dup_opt(&w->user_handle, job->user_handle) || dup_opt(&w->user_name, job->user_name) ||
@@ -210,10 +240,19 @@ auth_worker_start(struct auth_worker *w, const struct auth_job *job)
 		free_job(w);
 		return AUTH_E_NOMEM;
 	}
-	if (pthread_create(&w->thr, NULL, job_thread, w) != 0) {
-		free_job(w);
-		return AUTH_E_NOMEM;
+	if (!w->has_thread) {
+		if (pthread_create(&w->thr, NULL, job_thread, w) != 0) {
+			free_job(w);
+			return AUTH_E_NOMEM;
+		}
+		w->has_thread = 1;
 	}
+	pthread_mutex_lock(&w->mu);
+	w->cancelled = 0;
+	w->done = 0;
+	w->pending = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 	w->running = 1;
 	return AUTH_OK;
 }
@@ -238,7 +277,10 @@ auth_worker_finish(struct auth_worker *w, struct auth_result *res)
 
 	if (w == NULL || res == NULL || !w->running)
 		return AUTH_E_ARG;
-	pthread_join(w->thr, NULL);
+	pthread_mutex_lock(&w->mu);
+	while (!w->done)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
 	w->running = 0;
 	while (read(w->pipe_rd, buf, sizeof(buf)) > 0)
 		;
@@ -261,9 +303,17 @@ auth_worker_free(struct auth_worker **wp)
 		if (auth_worker_finish(w, &res) == AUTH_OK)
 			auth_result_clear(&res);
 	}
+	if (w->has_thread) {
+		pthread_mutex_lock(&w->mu);
+		w->quit = 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thr, NULL);
+	}
 	free_job(w);
 	close(w->pipe_rd);
 	close(w->pipe_wr);
+	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 	*wp = NULL;

@@ -1,4 +1,4 @@
-/* Sign-in worker: runs one FIDO2 job off the UI thread and wakes the poll() loop through a pipe. */
+/* Sign-in worker: runs FIDO2 jobs, one at a time, on a thread of its own (kept between jobs) and wakes the poll() loop through a pipe. */
 #ifndef CHARTGATE_AUTH_WORKER_H
 #define CHARTGATE_AUTH_WORKER_H
 

@@ -253,6 +253,36 @@ worker_cancel_ends_a_waiting_tap_promptly(void)
 	softkey_free(&sk);
 }
 
+/* The worker's thread outlives its jobs: a cancelled tap must leave no wake-up
+ * behind that the next tap would take for its own end (and block on). */
+static void
+worker_takes_the_next_job_after_a_cancelled_one(void)
+{
+	unsigned char pk[64];
+	struct softkey *sk = one_badge("u-fay", NULL, pk);
+	struct auth_worker *w = NULL;
+	struct auth_result res;
+	struct auth_job job = { .sk = sk, .badge = 0, .rp_id = RP, .challenge = CHALLENGE,
+	    .origin = ORIGIN, .pin = NULL, .timeout_ms = 0 };
+
+	T_CHECK(sk != NULL && auth_worker_new(&w) == AUTH_OK);
+	softkey_set_touch_delay(sk, 10000);
+	T_CHECK(auth_worker_start(w, &job) == AUTH_OK);
+	auth_worker_cancel(w);
+	/* finish without waiting for the wake pipe: it waits for the job itself */
+	T_CHECK(auth_worker_finish(w, &res) == AUTH_OK && res.err == AUTH_E_CANCELLED);
+	T_CHECK(!wait_readable(auth_worker_fd(w), 0));
+	softkey_set_touch_delay(sk, 0);
+	T_CHECK(auth_worker_start(w, &job) == AUTH_OK);
+	T_CHECK(wait_readable(auth_worker_fd(w), 5000));
+	T_CHECK(auth_worker_finish(w, &res) == AUTH_OK && res.err == AUTH_OK);
+	T_CHECK(server_verifies(&res.assertion, pk, 0) == FIDO_OK);
+	auth_assertion_clear(&res.assertion);
+	T_CHECK(!wait_readable(auth_worker_fd(w), 0));
+	auth_worker_free(&w);
+	softkey_free(&sk);
+}
+
 static void
 worker_timeout_gives_timeout(void)
 {
@@ -320,6 +350,7 @@ main(void)
 	T_RUN(error_words_are_distinct);
 	T_RUN(worker_signals_the_pipe_and_hands_over_the_assertion);
 	T_RUN(worker_cancel_ends_a_waiting_tap_promptly);
+	T_RUN(worker_takes_the_next_job_after_a_cancelled_one);
 	T_RUN(worker_timeout_gives_timeout);
 	T_RUN(worker_free_while_busy_cancels_and_joins);
 	T_RUN(missing_badge_is_no_device);
