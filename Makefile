@@ -156,7 +156,8 @@ install: $(if $(INSTALL_FROM),,all)
 clean:
 	rm -rf build build-san bin
 
--include $(shell find build build-san -name '*.d' 2>/dev/null)
+# $(BUILD) too: a build in a directory of its own must also rebuild what a changed header touches.
+-include $(shell find $(sort build build-san $(BUILD)) -name '*.d' 2>/dev/null)
 
 # Fuzz harnesses and their replay (make fuzz, make fuzz-check).
 include tests/fuzz/fuzz.mk

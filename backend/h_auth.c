@@ -185,18 +185,11 @@ tap_deny(struct req *r, const char *ws, const char *user_id, const char *rule, c
 	reply_error(r, 401, "unauthenticated", "the badge could not be verified; tap again");
 }
 
-static void session_create(struct req *r);
-
-/* One tap, one transaction: the challenge spent, the session, its badge and its audit row
- * commit together (one WAL commit instead of five), before the answer is sent. */
+/* A tap runs as a member of a group commit (server.c): the challenge spent, the session,
+ * its badge and its audit row commit together (one WAL commit instead of five), before
+ * the answer is sent. */
 void
 h_session_create(struct req *r)
-{
-	handle_in_tx(r, session_create);
-}
-
-static void
-session_create(struct req *r)
 {
 	const struct config *cfg = r->app->cfg;
 	const char *ws = req_workstation(r);

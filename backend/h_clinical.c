@@ -5,6 +5,7 @@
 
 #include "backend/access.h"
 #include "backend/handlers.h"
+#include "backend/jsonw.h"
 #include "backend/util.h"
 #include "backend/vocab.h"
 
@@ -68,6 +69,7 @@ section_json(struct store *s, const struct section *sec, int gated)
 
 struct section_list {
 	struct section v[CHART_SECTIONS_MAX];
+	int gated[CHART_SECTIONS_MAX];
 	size_t n;
 	int sensitive;	/* any of them */
 };
@@ -84,6 +86,84 @@ collect(void *arg, const struct section *sec)
 	return 0;
 }
 
+/* The chart's "sections" array, written as its items stream in (jsonw.h). */
+struct chart_out {
+	struct jsonw w;
+	const struct section_list *l;
+	size_t open;		/* sections begun; the last of them takes items */
+	int items;		/* items written into it */
+};
+
+/* Begin section i, closing the one before: a gated one's items array stays empty,
+ * nothing to count, nothing to peek at. */
+static void
+begin_section(struct chart_out *o, size_t i)
+{
+	const struct section *sec = &o->l->v[i];
+
+	jsonw_raw(&o->w, i > 0 ? "]},{\"id\":" : "{\"id\":");
+	jsonw_str(&o->w, sec->id);
+	jsonw_raw(&o->w, ",\"title\":");
+	jsonw_str(&o->w, sec->title);
+	jsonw_raw(&o->w, ",\"confidentiality\":");
+	jsonw_str(&o->w, sec->confidentiality);
+	jsonw_raw(&o->w, ",\"sensitivity\":");
+	jsonw_words(&o->w, sec->sensitivity);
+	jsonw_raw(&o->w, o->l->gated[i] ? ",\"gated\":\"step_up\",\"items\":[" :
+	    ",\"gated\":null,\"items\":[");
+	o->items = 0;
+}
+
+/* Items come in the order of the section list (the same transaction, the same ORDER BY):
+ * an item's section is the open one or a later one; never finding it fails the chart. */
+static int
+add_item(void *arg, const struct chart_item *it)
+{
+	struct chart_out *o = arg;
+
+	while (o->open == 0 || strcmp(o->l->v[o->open - 1].id, it->section_id) != 0) {
+		if (o->open == o->l->n)
+			return 1;
+		begin_section(o, o->open++);
+	}
+	if (o->l->gated[o->open - 1])
+		return 0;
+	jsonw_raw(&o->w, o->items++ > 0 ? ",{\"label\":" : "{\"label\":");
+	jsonw_str(&o->w, it->label);
+	jsonw_raw(&o->w, ",\"value\":");
+	jsonw_str(&o->w, it->value);
+	if (it->time != NULL) {
+		jsonw_raw(&o->w, ",\"time\":");
+		jsonw_str(&o->w, it->time);
+	}
+	jsonw_raw(&o->w, "}");
+	return o->w.failed;
+}
+
+/* The chart reply up to the opening of its "sections" array: the patient and the access. */
+static void
+chart_head(struct jsonw *w, const struct access *a, const char *purpose)
+{
+	json_t *access = access_json(a, purpose);
+
+	jsonw_raw(w, "{\"patient\":{\"id\":");
+	jsonw_str(w, a->patient.id);
+	jsonw_raw(w, ",\"mrn\":");
+	jsonw_str(w, a->patient.mrn);
+	jsonw_raw(w, ",\"display_name\":");
+	jsonw_str(w, a->patient.display_name);
+	jsonw_raw(w, ",\"birth_date\":");
+	jsonw_str(w, a->patient.birth_date);
+	jsonw_raw(w, ",\"sex\":");
+	jsonw_str(w, a->patient.sex);
+	jsonw_raw(w, ",\"flags\":");
+	jsonw_words(w, a->patient.flags);
+	jsonw_raw(w, "},\"access\":");
+	jsonw_json(w, access);
+	jsonw_raw(w, ",\"sections\":[");
+	json_decref(access);
+}
+
 /* Audit a denial and answer it. */
 static void
 deny(struct req *r, const char *kind, const char *pid, const char *purpose, const struct access *a)
@@ -98,9 +178,9 @@ chart(struct req *r)
 {
 	const char *pid = r->params[0], *purpose = req_query(r, "purpose");
 	struct section_list *l = calloc(1, sizeof(*l));
+	struct chart_out o = { .l = l };
 	struct access a;
 	char released[512] = "";
-	json_t *sections = NULL, *o;
 	size_t i, n;
 
 	if (l == NULL || store_sections(r->app->store, pid, collect, l) != STORE_OK) {
@@ -113,32 +193,29 @@ chart(struct req *r)
 		deny(r, "chart", pid, purpose, &a);
 		goto out;
 	}
-	sections = json_array();
 	for (i = 0; i < l->n; i++) {
-		int gated = policy_section_gated(&a.d, &l->v[i]);
-
-		if ((o = section_json(r->app->store, &l->v[i], gated)) == NULL ||
-		    json_array_append_new(sections, o) != 0)
-			goto fail;
-		if (!gated) {
+		if ((l->gated[i] = policy_section_gated(&a.d, &l->v[i])) == 0) {
 			n = strlen(released);
 			snprintf(released + n, sizeof(released) - n, "%s%s", n ? "," : "", l->v[i].id);
 		}
 	}
+	chart_head(&o.w, &a, purpose);
+	if (store_chart_items(r->app->store, pid, add_item, &o) != STORE_OK)
+		goto fail;
+	while (o.open < l->n)
+		begin_section(&o, o.open++);
+	jsonw_raw(&o.w, l->n > 0 ? "]}]}" : "]}");
 	/* No audit row, no chart. */
-	if (access_audit(r, &(struct audit_note){ .kind = "chart", .patient_id = pid,
+	if (o.w.failed || access_audit(r, &(struct audit_note){ .kind = "chart", .patient_id = pid,
 	    .sections = released, .purpose = purpose, .decision = "permit", .rule = a.d.rule,
 	    .path = a.d.path }) != 0)
 		goto fail;
-	reply_json(r, 200, json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:o}, s:o, s:o}",
-	    "patient", "id", a.patient.id, "mrn", a.patient.mrn, "display_name", a.patient.display_name,
-	    "birth_date", a.patient.birth_date, "sex", a.patient.sex, "flags", words(a.patient.flags),
-	    "access", access_json(&a, purpose), "sections", sections));
+	reply_text(r, 200, jsonw_finish(&o.w));
 	goto out;
 fail:
-	json_decref(sections);
 	reply_error(r, 500, "internal", "internal error");
 out:
+	free(jsonw_finish(&o.w));
 	free(l);
 }
 
@@ -191,31 +268,17 @@ section(struct req *r)
 	reply_json(r, 200, o);
 }
 
-/* One decision, one transaction: its reads and its audit row commit together, one WAL commit
- * instead of one per statement, and the commit comes before any reply is sent (replies are
- * queued after the handler returns), so an acknowledged decision is a committed one. */
-void
-handle_in_tx(struct req *r, void (*fn)(struct req *))
-{
-	struct store *s = r->app->store;
-
-	if (store_begin(s) != STORE_OK) {
-		reply_error(r, 500, "internal", "internal error");
-		return;
-	}
-	fn(r);
-	if (store_commit(s) != STORE_OK)
-		reply_error(r, 500, "internal", "internal error");
-}
-
+/* The routes of both run as members of a group commit (server.c, store_group): one
+ * transaction holds a decision's reads and its audit row, and commits before any reply is
+ * queued, so an acknowledged decision is a committed one. */
 void
 h_chart(struct req *r)
 {
-	handle_in_tx(r, chart);
+	chart(r);
 }
 
 void
 h_section(struct req *r)
 {
-	handle_in_tx(r, section);
+	section(r);
 }

@@ -19,8 +19,6 @@ void h_step_up(struct req *);
 void h_break_glass(struct req *);
 
 /* Shared between handlers. */
-/* fn inside one store transaction that commits before its reply is sent; 500 if it cannot. */
-void handle_in_tx(struct req *, void (*fn)(struct req *));
 /* Store a fresh challenge and answer it; step_up ones are bound to r's session and patient_id. */
 void challenge_issue(struct req *, const char *purpose, const char *patient_id);
 /* POST /v1/auth/challenge {"purpose":"step_up","patient_id"} (needs a session). */

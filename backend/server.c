@@ -27,36 +27,37 @@ struct route {
 	const char *pattern;	/* '*' matches one path segment */
 	void (*fn)(struct req *);
 	int needs_session;
+	int grouped;		/* runs, session check and all, as one member of a group commit */
 };
 
 static const struct route routes[] = {
-	{ "GET", "/v1/health", h_health, 0 },
-	{ "POST", "/v1/auth/challenge", h_challenge, 0 },
-	{ "POST", "/v1/auth/sessions", h_session_create, 0 },
-	{ "DELETE", "/v1/auth/sessions/current", h_session_delete_current, 1 },
-	{ "GET", "/v1/me", h_me, 1 },
-	{ "GET", "/v1/worklist", h_worklist, 1 },
-	{ "GET", "/v1/patients/*/chart", h_chart, 1 },
-	{ "GET", "/v1/patients/*/chart/sections/*", h_section, 1 },
-	{ "GET", "/v1/patients", h_patient_search, 1 },
-	{ "POST", "/v1/patients/*/break-glass", h_break_glass, 1 },
-	{ "POST", "/v1/auth/step-up", h_step_up, 1 },
-	{ "GET", "/v1/helpdesk/users", h_helpdesk_users, 1 },
-	{ "GET", "/v1/helpdesk/sessions", h_helpdesk_sessions, 1 },
-	{ "DELETE", "/v1/helpdesk/sessions/*", h_helpdesk_session_end, 1 },
-	{ "POST", "/v1/helpdesk/users/*/unlock", h_helpdesk_unlock, 1 },
-	{ "GET", "/v1/helpdesk/users/*/authenticators", h_helpdesk_authenticators, 1 },
-	{ "POST", "/v1/helpdesk/users/*/authenticators", h_helpdesk_enrol, 1 },
-	{ "POST", "/v1/helpdesk/users/*/authenticators/challenge", h_helpdesk_enrol_challenge, 1 },
-	{ "DELETE", "/v1/helpdesk/authenticators/*", h_helpdesk_authenticator_revoke, 1 },
-	{ "GET", "/v1/review/break-glass", h_review_events, 1 },
-	{ "GET", "/v1/review/break-glass/*", h_review_event, 1 },
-	{ "POST", "/v1/review/break-glass/*/claim", h_review_claim, 1 },
-	{ "POST", "/v1/review/break-glass/*/decision", h_review_decision, 1 },
-	{ "GET", "/v1/review/exceptions", h_review_exceptions, 1 },
-	{ "POST", "/v1/review/exceptions/*/revoke", h_review_revoke, 1 },
-	{ "POST", "/v1/review/exceptions/*/extend", h_review_extend, 1 },
-	{ "GET", "/v1/audit", h_audit_query, 1 },
+	{ "GET", "/v1/health", h_health, 0, 0 },
+	{ "POST", "/v1/auth/challenge", h_challenge, 0, 0 },
+	{ "POST", "/v1/auth/sessions", h_session_create, 0, 1 },
+	{ "DELETE", "/v1/auth/sessions/current", h_session_delete_current, 1, 0 },
+	{ "GET", "/v1/me", h_me, 1, 0 },
+	{ "GET", "/v1/worklist", h_worklist, 1, 0 },
+	{ "GET", "/v1/patients/*/chart", h_chart, 1, 1 },
+	{ "GET", "/v1/patients/*/chart/sections/*", h_section, 1, 1 },
+	{ "GET", "/v1/patients", h_patient_search, 1, 0 },
+	{ "POST", "/v1/patients/*/break-glass", h_break_glass, 1, 0 },
+	{ "POST", "/v1/auth/step-up", h_step_up, 1, 0 },
+	{ "GET", "/v1/helpdesk/users", h_helpdesk_users, 1, 0 },
+	{ "GET", "/v1/helpdesk/sessions", h_helpdesk_sessions, 1, 0 },
+	{ "DELETE", "/v1/helpdesk/sessions/*", h_helpdesk_session_end, 1, 0 },
+	{ "POST", "/v1/helpdesk/users/*/unlock", h_helpdesk_unlock, 1, 0 },
+	{ "GET", "/v1/helpdesk/users/*/authenticators", h_helpdesk_authenticators, 1, 0 },
+	{ "POST", "/v1/helpdesk/users/*/authenticators", h_helpdesk_enrol, 1, 0 },
+	{ "POST", "/v1/helpdesk/users/*/authenticators/challenge", h_helpdesk_enrol_challenge, 1, 0 },
+	{ "DELETE", "/v1/helpdesk/authenticators/*", h_helpdesk_authenticator_revoke, 1, 0 },
+	{ "GET", "/v1/review/break-glass", h_review_events, 1, 0 },
+	{ "GET", "/v1/review/break-glass/*", h_review_event, 1, 0 },
+	{ "POST", "/v1/review/break-glass/*/claim", h_review_claim, 1, 0 },
+	{ "POST", "/v1/review/break-glass/*/decision", h_review_decision, 1, 0 },
+	{ "GET", "/v1/review/exceptions", h_review_exceptions, 1, 0 },
+	{ "POST", "/v1/review/exceptions/*/revoke", h_review_revoke, 1, 0 },
+	{ "POST", "/v1/review/exceptions/*/extend", h_review_extend, 1, 0 },
+	{ "GET", "/v1/audit", h_audit_query, 1, 0 },
 };
 
 /* Per-request state, from the first access-handler call to the completion callback. */
@@ -95,8 +96,21 @@ void
 reply_json(struct req *r, unsigned status, json_t *body)
 {
 	json_decref(r->reply);
+	free(r->reply_text);
+	r->reply_text = NULL;
 	r->status = status;
 	r->reply = body;
+}
+
+void
+reply_text(struct req *r, unsigned status, char *json)
+{
+	if (json == NULL) {
+		reply_error(r, 500, "internal", "internal error");
+		return;
+	}
+	reply_json(r, status, NULL);
+	r->reply_text = json;
 }
 
 void
@@ -136,7 +150,10 @@ queue(struct MHD_Connection *conn, struct ctx *c)
 	char *text = NULL;
 	enum MHD_Result ret;
 
-	if (c->r.reply != NULL)
+	if (c->r.reply_text != NULL) {
+		text = c->r.reply_text;
+		c->r.reply_text = NULL;
+	} else if (c->r.reply != NULL)
 		text = json_dumps(c->r.reply, JSON_COMPACT);
 	if (c->r.reply != NULL && text == NULL) {
 		c->r.status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -209,7 +226,10 @@ req_authenticate(struct req *r)
 	if (store_user_get(r->app->store, r->session.user_id, &r->user) != STORE_OK ||
 	    r->user.disabled)
 		goto deny;
-	store_session_touch(r->app->store, r->session.id, now);
+	/* last_seen_at counts whole seconds and the touch only moves it forward: within the
+	 * second it was last seen the UPDATE would change nothing, yet cost a write commit. */
+	if (r->session.last_seen_at < now)
+		store_session_touch(r->app->store, r->session.id, now);
 	r->session.last_seen_at = now;
 	return 0;
 deny:
@@ -221,6 +241,42 @@ deny:
 	}
 	reply_error(r, 401, "unauthenticated", "session is not valid; tap in again");
 	return -1;
+}
+
+static void
+run_route(struct req *r, const struct route *rt)
+{
+	if (rt->needs_session && req_authenticate(r) != 0)
+		return;
+	rt->fn(r);
+}
+
+struct member {
+	struct req *r;
+	const struct route *rt;
+};
+
+/* A request that answers 500 failed half-way: none of its writes stay in the batch. */
+static int
+run_member(void *arg)
+{
+	struct member *m = arg;
+
+	run_route(m->r, m->rt);
+	return m->r->status >= 500 || m->r->status == 0;
+}
+
+/* A decision route: the session check (its touch), the decision's reads and its audit row
+ * are one member of a group commit, and store_group returns only once the COMMIT holding
+ * them is known; replies are queued after dispatch returns, so an acknowledged decision is
+ * a committed one, and a failed COMMIT answers 500 whatever the handler chose. */
+static void
+run_grouped(struct req *r, const struct route *rt)
+{
+	struct member m = { r, rt };
+
+	if (store_group(r->app->store, run_member, &m) != STORE_OK)
+		reply_error(r, 500, "internal", "internal error");
 }
 
 static void
@@ -252,9 +308,10 @@ dispatch(struct ctx *c)
 				return;
 			}
 		}
-		if (routes[i].needs_session && req_authenticate(r) != 0)
-			return;
-		routes[i].fn(r);
+		if (routes[i].grouped)
+			run_grouped(r, &routes[i]);
+		else
+			run_route(r, &routes[i]);
 		if (r->status == 0)
 			reply_error(r, 500, "internal", "internal error");
 		return;
@@ -380,6 +437,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    c->route ? c->route : "(no route)", c->queued ? c->status : 0, ms, c->r.request_id);
 	json_decref(c->r.body);
 	json_decref(c->r.reply);
+	free(c->r.reply_text);
 	free((char *)c->r.allow);
 	free(c->buf);
 	free(c);

@@ -54,6 +54,7 @@ struct req {
 	/* The reply the handler chose. */
 	unsigned status;
 	json_t *reply;			/* NULL: empty body (204) */
+	char *reply_text;		/* a body already written (reply_text); wins over reply */
 	const char *allow;		/* Allow header of a 405 */
 	char www_authenticate[128];	/* WWW-Authenticate header when non-empty */
 	/* With a client CA: the workstation the connection's certificate names. */
@@ -74,6 +75,8 @@ int req_authenticate(struct req *);
 
 /* Reply with body (reference stolen) / with the error envelope. */
 void reply_json(struct req *, unsigned status, json_t *body);
+/* Reply with a JSON text already written (malloc'd, taken over; NULL: a 500). */
+void reply_text(struct req *, unsigned status, char *json);
 void reply_error(struct req *, unsigned status, const char *code, const char *message);
 
 /* Parse "127.0.0.1:PORT" or "[::1]:PORT"; refuses non-loopback addresses with a message. */

@@ -12,15 +12,31 @@
 #include "backend/schema.h"
 #include "backend/store_impl.h"
 
+static void batch_commit(struct store *);
+
+/* Take the store; join: as a member of the open group commit (store_group). */
+static void
+acquire(struct store *s, int join)
+{
+	atomic_fetch_add(&s->want, 1);
+	pthread_mutex_lock(&s->mu);
+	atomic_fetch_sub(&s->want, 1);
+	/* Whoever takes the store from outside a batch commits it first: no other path may
+	 * read, or be made part of, work whose members still wait to hear how it went. */
+	if (s->holds++ == 0 && s->batch_open && !join)
+		batch_commit(s);
+}
+
 static void
 lock(struct store *s)
 {
-	pthread_mutex_lock(&s->mu);
+	acquire(s, 0);
 }
 
 static void
 unlock(struct store *s)
 {
+	s->holds--;
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -34,9 +50,12 @@ text(sqlite3_stmt *st, int i, const char *v)
 static void
 col(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	size_t n = v ? strnlen(v, size - 1) : 0;
 
-	snprintf(buf, size, "%s", v ? (const char *)v : "");
+	/* Not snprintf: a decision copies some forty columns, and formatting showed in profiles. */
+	memcpy(buf, v ? v : "", n);
+	buf[n] = '\0';
 }
 
 /* Step a statement that returns no rows; finalises it. */
@@ -92,6 +111,8 @@ store_open(const char *path, int must_create, struct store **out)
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&s->mu, &ma);
 	pthread_mutexattr_destroy(&ma);
+	pthread_mutex_init(&s->gmu, NULL);
+	pthread_cond_init(&s->committed, NULL);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		fprintf(stderr, "chartgated: cannot open %s: %s\n", path,
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -125,6 +146,8 @@ store_close(struct store **sp)
 	store_stmts_free(s);
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->gmu);
+	pthread_cond_destroy(&s->committed);
 	free(s);
 	*sp = NULL;
 }
@@ -177,6 +200,91 @@ store_rollback(struct store *s)
 		rc = tx(s, "ROLLBACK");
 	unlock(s);
 	return rc;
+}
+
+/* Commit the group's open transaction (under mu) and tell its members how it went. A
+ * transaction SQLite already rolled back (an I/O error or a full disk can do that) fails. */
+static void
+batch_commit(struct store *s)
+{
+	int rc = STORE_ERROR;
+	size_t i;
+
+	s->batch_open = 0;
+	if (!sqlite3_get_autocommit(s->db) && (rc = tx(s, "COMMIT")) != STORE_OK)
+		tx(s, "ROLLBACK");
+	pthread_mutex_lock(&s->gmu);
+	for (i = 0; i < s->n_members; i++) {
+		s->members[i]->rc = rc;
+		s->members[i]->done = 1;
+	}
+	s->n_members = 0;
+	pthread_cond_broadcast(&s->committed);
+	pthread_mutex_unlock(&s->gmu);
+}
+
+/* fn inside a savepoint of the open batch; STORE_OK when its work stays in the batch, else
+ * (fn failed, or the savepoint did) its work is undone and the rest of the batch kept. */
+static int
+batch_run(struct store *s, int (*fn)(void *), void *arg)
+{
+	int failed;
+
+	if (s->batch_open && sqlite3_get_autocommit(s->db))
+		batch_commit(s);	/* its transaction is gone: fail its members, start anew */
+	if (!s->batch_open) {
+		if (tx(s, "BEGIN IMMEDIATE") != STORE_OK)
+			return STORE_ERROR;
+		s->batch_open = 1;
+	}
+	if (tx(s, "SAVEPOINT member") != STORE_OK)
+		return STORE_ERROR;
+	s->depth = 1;		/* fn's own transactions nest as savepoints */
+	failed = fn(arg);
+	s->depth = 0;
+	if (!failed && tx(s, "RELEASE member") == STORE_OK)
+		return STORE_OK;
+	tx(s, "ROLLBACK TO member");
+	tx(s, "RELEASE member");
+	return STORE_ERROR;
+}
+
+/* One COMMIT (one WAL write and its lock calls) for as many decisions as arrive while the
+ * store is busy. A member done with its work leaves the transaction open for the next
+ * thread waiting for the store and sleeps until some member, or any other user of the
+ * store (acquire), commits the batch; the last one, finding nobody waiting, commits. */
+int
+store_group(struct store *s, int (*fn)(void *), void *arg)
+{
+	struct store_member m = { STORE_ERROR, 0 };
+	int own;
+
+	acquire(s, 1);
+	if (s->holds > 1) {
+		/* The caller holds the store: sleeping here would keep it from everyone. */
+		unlock(s);
+		if (store_begin(s) != STORE_OK)
+			return STORE_ERROR;
+		if (fn(arg) != 0) {
+			store_rollback(s);
+			return STORE_ERROR;
+		}
+		return store_commit(s);
+	}
+	if ((own = batch_run(s, fn, arg)) == STORE_OK)
+		s->members[s->n_members++] = &m;
+	if (s->batch_open && atomic_load(&s->want) > 0 && s->n_members < STORE_BATCH_MAX) {
+		pthread_mutex_lock(&s->gmu);
+		unlock(s);
+		while (own == STORE_OK && !m.done)
+			pthread_cond_wait(&s->committed, &s->gmu);
+		pthread_mutex_unlock(&s->gmu);
+	} else {
+		if (s->batch_open)
+			batch_commit(s);
+		unlock(s);
+	}
+	return own == STORE_OK ? m.rc : STORE_ERROR;
 }
 
 /* ---- challenges ---- */
@@ -563,7 +671,7 @@ store_sections(struct store *s, const char *patient_id,
 
 	lock(s);
 	st = store_prep(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
-	    " WHERE patient_id = ? ORDER BY position");
+	    " WHERE patient_id = ? ORDER BY position, rowid");	/* as store_chart_items */
 	if (st == NULL) {
 		unlock(s);
 		return STORE_ERROR;
@@ -608,6 +716,40 @@ store_section_items(struct store *s, const char *section_id, json_t *arr)
 			json_object_set_new(o, "time",
 			    json_string((const char *)sqlite3_column_text(st, 2)));
 		if (o == NULL || json_array_append_new(arr, o) != 0) {
+			rc = STORE_ERROR;
+			break;
+		}
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = STORE_ERROR;
+	store_done(s, st);
+	unlock(s);
+	return rc;
+}
+
+int
+store_chart_items(struct store *s, const char *patient_id,
+    int (*fn)(void *arg, const struct chart_item *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct chart_item it;
+	int rc = STORE_OK, step;
+
+	lock(s);
+	st = store_prep(s, "SELECT i.section_id, i.label, i.value, i.time FROM chart_sections c"
+	    " JOIN chart_items i ON i.section_id = c.id WHERE c.patient_id = ?"
+	    " ORDER BY c.position, c.rowid, i.position");	/* the indexes' order: no sort */
+	if (st == NULL) {
+		unlock(s);
+		return STORE_ERROR;
+	}
+	text(st, 1, patient_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		it.section_id = (const char *)sqlite3_column_text(st, 0);
+		it.label = (const char *)sqlite3_column_text(st, 1);
+		it.value = (const char *)sqlite3_column_text(st, 2);
+		it.time = (const char *)sqlite3_column_text(st, 3);
+		if (it.section_id == NULL || it.label == NULL || it.value == NULL || fn(arg, &it) != 0) {
 			rc = STORE_ERROR;
 			break;
 		}

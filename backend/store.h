@@ -26,6 +26,12 @@ void store_close(struct store **sp);
 int store_begin(struct store *);
 int store_commit(struct store *);
 int store_rollback(struct store *);
+/* Group commit: run fn(arg) as one member of a transaction that concurrent callers share,
+ * inside a savepoint of its own, and return once that transaction's COMMIT is known:
+ * STORE_OK only when fn's writes are committed. fn returning non-zero undoes its own writes
+ * only (then STORE_ERROR). Call it without holding the store; fn may use any store
+ * function, nested transactions too. */
+int store_group(struct store *, int (*fn)(void *arg), void *arg);
 
 /* ---- login challenges (single use) ---- */
 struct challenge {
@@ -105,6 +111,15 @@ int store_sections(struct store *, const char *patient_id,
     int (*fn)(void *arg, const struct section *), void *arg);
 /* Items of one section as JSON objects {label, value, time?}, appended to arr. */
 int store_section_items(struct store *, const char *section_id, json_t *arr);
+/* One item of a chart; its strings live until fn returns. */
+struct chart_item {
+	const char *section_id, *label, *value;
+	const char *time;	/* NULL when it has none */
+};
+/* Every item of the patient's chart in chart order (sections as store_sections lists them,
+ * then the items' positions): one query for the whole chart; fn's non-zero stops it. */
+int store_chart_items(struct store *, const char *patient_id,
+    int (*fn)(void *arg, const struct chart_item *), void *arg);
 
 /* ---- care context, step-up, break-glass, policy rules (store_access.c) ---- */
 struct care_encounter {

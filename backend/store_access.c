@@ -145,8 +145,9 @@ int
 store_break_glass_active(struct store *s, const char *user_id, const char *patient_id,
     int64_t now, char id[STORE_ID_MAX], int64_t *expires_at)
 {
-	return one_row(s, "SELECT expires_at, id FROM break_glass WHERE user_id = ? AND patient_id = ?"
-	    " AND revoked_at IS NULL AND expires_at > ? ORDER BY expires_at DESC LIMIT 1",
+	/* max() with its row's id, not ORDER BY ... LIMIT 1: no sorter to set up per decision. */
+	return one_row(s, "SELECT max(expires_at), id FROM break_glass WHERE user_id = ? AND patient_id = ?"
+	    " AND revoked_at IS NULL AND expires_at > ? HAVING max(expires_at) IS NOT NULL",
 	    user_id, patient_id, now, expires_at, id, STORE_ID_MAX);
 }
 

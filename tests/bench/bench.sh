@@ -170,9 +170,9 @@ SELECT id, mrn, display_name, birth_date, sex, flags FROM patients WHERE id = 'p
 SELECT unit_id FROM workstations WHERE id = 'w'
 SELECT e.unit_id, e.status = 'in-progress', coalesce(e.ended_at, 0) FROM care_team_members c JOIN encounters e ON e.id = c.encounter_id WHERE c.user_id = 'u' AND e.patient_id = 'p' ORDER BY e.status = 'in-progress' DESC, e.ended_at DESC
 SELECT until FROM step_ups WHERE session_id = 's' AND patient_id = 'p' AND until > 0
-SELECT id, expires_at FROM break_glass WHERE user_id = 'u' AND patient_id = 'p' AND revoked_at IS NULL AND expires_at > 0 ORDER BY expires_at DESC LIMIT 1
-SELECT id, title, confidentiality, sensitivity FROM chart_sections WHERE patient_id = 'p' ORDER BY position
-SELECT label, value, time FROM chart_items WHERE section_id = 's' ORDER BY position
+SELECT max(expires_at), id FROM break_glass WHERE user_id = 'u' AND patient_id = 'p' AND revoked_at IS NULL AND expires_at > 0 HAVING max(expires_at) IS NOT NULL
+SELECT id, title, confidentiality, sensitivity FROM chart_sections WHERE patient_id = 'p' ORDER BY position, rowid
+SELECT i.section_id, i.label, i.value, i.time FROM chart_sections c JOIN chart_items i ON i.section_id = c.id WHERE c.patient_id = 'p' ORDER BY c.position, c.rowid, i.position
 SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1
 SQL
 check "hot queries of a decision use indexes ($PLANS)" [ "$BAD_PLANS" -eq 0 ]
