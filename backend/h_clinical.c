@@ -101,12 +101,9 @@ begin_section(struct chart_out *o, size_t i)
 {
 	const struct section *sec = &o->l->v[i];
 
-	jsonw_raw(&o->w, i > 0 ? "]},{\"id\":" : "{\"id\":");
-	jsonw_str(&o->w, sec->id);
-	jsonw_raw(&o->w, ",\"title\":");
-	jsonw_str(&o->w, sec->title);
-	jsonw_raw(&o->w, ",\"confidentiality\":");
-	jsonw_str(&o->w, sec->confidentiality);
+	jsonw_member(&o->w, i > 0 ? "]},{\"id\":" : "{\"id\":", sec->id);
+	jsonw_member(&o->w, ",\"title\":", sec->title);
+	jsonw_member(&o->w, ",\"confidentiality\":", sec->confidentiality);
 	jsonw_raw(&o->w, ",\"sensitivity\":");
 	jsonw_words(&o->w, sec->sensitivity);
 	jsonw_raw(&o->w, o->l->gated[i] ? ",\"gated\":\"step_up\",\"items\":[" :
@@ -128,13 +125,10 @@ add_item(void *arg, const struct chart_item *it)
 	}
 	if (o->l->gated[o->open - 1])
 		return 0;
-	jsonw_raw(&o->w, o->items++ > 0 ? ",{\"label\":" : "{\"label\":");
-	jsonw_str(&o->w, it->label);
-	jsonw_raw(&o->w, ",\"value\":");
-	jsonw_str(&o->w, it->value);
+	jsonw_member(&o->w, o->items++ > 0 ? ",{\"label\":" : "{\"label\":", it->label);
+	jsonw_member(&o->w, ",\"value\":", it->value);
 	if (it->time != NULL) {
-		jsonw_raw(&o->w, ",\"time\":");
-		jsonw_str(&o->w, it->time);
+		jsonw_member(&o->w, ",\"time\":", it->time);
 	}
 	jsonw_raw(&o->w, "}");
 	return o->w.failed;
@@ -146,16 +140,11 @@ chart_head(struct jsonw *w, const struct access *a, const char *purpose)
 {
 	json_t *access = access_json(a, purpose);
 
-	jsonw_raw(w, "{\"patient\":{\"id\":");
-	jsonw_str(w, a->patient.id);
-	jsonw_raw(w, ",\"mrn\":");
-	jsonw_str(w, a->patient.mrn);
-	jsonw_raw(w, ",\"display_name\":");
-	jsonw_str(w, a->patient.display_name);
-	jsonw_raw(w, ",\"birth_date\":");
-	jsonw_str(w, a->patient.birth_date);
-	jsonw_raw(w, ",\"sex\":");
-	jsonw_str(w, a->patient.sex);
+	jsonw_member(w, "{\"patient\":{\"id\":", a->patient.id);
+	jsonw_member(w, ",\"mrn\":", a->patient.mrn);
+	jsonw_member(w, ",\"display_name\":", a->patient.display_name);
+	jsonw_member(w, ",\"birth_date\":", a->patient.birth_date);
+	jsonw_member(w, ",\"sex\":", a->patient.sex);
 	jsonw_raw(w, ",\"flags\":");
 	jsonw_words(w, a->patient.flags);
 	jsonw_raw(w, "},\"access\":");

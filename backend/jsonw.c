@@ -96,6 +96,13 @@ jsonw_str(struct jsonw *w, const char *s)
 }
 
 void
+jsonw_member(struct jsonw *w, const char *lead, const char *value)
+{
+	jsonw_raw(w, lead);
+	jsonw_str(w, value);
+}
+
+void
 jsonw_words(struct jsonw *w, const char *s)
 {
 	char buf[128], *tok, *save = NULL;

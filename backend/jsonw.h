@@ -18,6 +18,8 @@ void jsonw_raw(struct jsonw *, const char *text);
 /* A string value, escaped as json_dumps escapes it; invalid UTF-8 fails the text (as
  * json_string would refuse it). */
 void jsonw_str(struct jsonw *, const char *s);
+/* lead (punctuation and the key, as jsonw_raw), then value as jsonw_str: one member. */
+void jsonw_member(struct jsonw *, const char *lead, const char *value);
 /* "A B C" -> ["A","B","C"] */
 void jsonw_words(struct jsonw *, const char *s);
 /* A (small) jansson value, dumped compact; NULL fails the text. */

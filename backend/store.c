@@ -669,13 +669,10 @@ store_sections(struct store *s, const char *patient_id,
 	struct section sec;
 	int rc = STORE_OK, step;
 
-	lock(s);
-	st = store_prep(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
+	st = store_prep_locked(s, "SELECT id, title, confidentiality, sensitivity FROM chart_sections"
 	    " WHERE patient_id = ? ORDER BY position, rowid");	/* as store_chart_items */
-	if (st == NULL) {
-		unlock(s);
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, patient_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&sec, 0, sizeof(sec));
@@ -735,14 +732,11 @@ store_chart_items(struct store *s, const char *patient_id,
 	struct chart_item it;
 	int rc = STORE_OK, step;
 
-	lock(s);
-	st = store_prep(s, "SELECT i.section_id, i.label, i.value, i.time FROM chart_sections c"
+	st = store_prep_locked(s, "SELECT i.section_id, i.label, i.value, i.time FROM chart_sections c"
 	    " JOIN chart_items i ON i.section_id = c.id WHERE c.patient_id = ?"
 	    " ORDER BY c.position, c.rowid, i.position");	/* the indexes' order: no sort */
-	if (st == NULL) {
-		unlock(s);
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, patient_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		it.section_id = (const char *)sqlite3_column_text(st, 0);
