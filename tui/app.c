@@ -17,7 +17,6 @@
 #include "tui/term.h"
 
 #define TICK_MS 1000
-#define PROGRESS_AFTER_MS 150
 
 /* ---- loop sources ---- */
 
@@ -168,6 +167,12 @@ grant_check(struct app *app, long long now)
 	if (nav->screen->enter)
 		nav->screen->enter(app);
 	app_message(app, ROLE_BREAKGLASS, "Break-glass access has ended; the chart was closed.");
+}
+
+int
+app_busy_shown(const struct app *app)
+{
+	return app->busy_since_ms && loop_now_ms() - app->busy_since_ms >= PROGRESS_AFTER_MS;
 }
 
 static int

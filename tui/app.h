@@ -154,6 +154,12 @@ struct app {
 
 /* app_init (no network yet), the terminal, app_paint (the lock screen), then
  * app_start (libcurl and the network client: err says why it failed), app_run. */
+/* Waits shorter than this are not shown at all: no flicker of "Loading…" or of a
+ * tap's cancel hint on a fast answer. */
+#define PROGRESS_AFTER_MS 150
+/* Busy for long enough that the wait is shown (status line, Esc hint). */
+int app_busy_shown(const struct app *);
+
 int app_init(struct app *, const struct app_config *);
 void app_paint(struct app *);
 int app_start(struct app *, char *err, size_t errlen);

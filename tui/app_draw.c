@@ -49,7 +49,7 @@ draw_message(struct app *app, int y)
 {
 	if (app->message[0] != '\0')
 		draw_line(y, 0, COLS, app->message_role, app->message);
-	else if (app->busy_since_ms && loop_now_ms() - app->busy_since_ms >= 150)
+	else if (app_busy_shown(app))
 		draw_line(y, 0, COLS, ROLE_STATUS, busy_text(app));
 	else
 		draw_line(y, 0, COLS, ROLE_NORMAL, "");
@@ -82,7 +82,7 @@ draw_hints(struct app *app, int y)
 		if (app->softkey != NULL)
 			x = draw_hint(y, x, "Alt+1..", "Tap badge");
 	}
-	if (app->tap != TAP_IDLE)
+	if (app->tap != TAP_IDLE && app_busy_shown(app))
 		draw_hint(y, x, "Esc", "Cancel tap");
 }
 

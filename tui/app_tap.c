@@ -163,9 +163,9 @@ app_tap(struct app *app, int badge)
 	if (app->tap_held.use_before_ms != 0 && loop_now_ms() < app->tap_held.use_before_ms) {
 		/* Single use: the one in hand goes now, the next is fetched after the tap. */
 		app->tap_held.use_before_ms = 0;
+		/* No repaint now: the wait shows only if it lasts (app_busy_shown). */
 		if (app->busy_since_ms == 0)
 			app->busy_since_ms = loop_now_ms();
-		app->dirty = 1;
 		tap_assert(app, app->tap_held.id, app->tap_held.challenge, app->tap_held.rp_id);
 		return;
 	}
@@ -177,7 +177,6 @@ app_tap(struct app *app, int badge)
 	app->tap = TAP_CHALLENGE;
 	if (app->busy_since_ms == 0)
 		app->busy_since_ms = loop_now_ms();
-	app->dirty = 1;
 }
 
 void
