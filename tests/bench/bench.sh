@@ -84,6 +84,10 @@ measure "keypress in the bare ncurses list" \
 # 4. start to the lock screen, against initscr + the first refresh.
 measure "startup to the lock screen" \
 	"${PTY[@]}" --startup startup_client --ready "$LOCK" -- "${CLIENT[@]}"
+# A badge tapped as the cart starts: what the lock screen's early paint did not do
+# (libcurl, the network client, a login challenge) is paid before this answer.
+measure "cold tap: start, badge key at once -> worklist painted" \
+	"${PTY[@]}" --startup cold_tap --startup-keys 1 --ready "0:$A&&My patients (" -- "${CLIENT[@]}"
 measure "startup of the bare ncurses list" \
 	"${PTY[@]}" --startup startup_bare --ready 'ready' -- "$TOOLS/bench_bare" 6
 
@@ -206,6 +210,7 @@ jq -s --argjson cond "$conditions" --rawfile plans "$PLANS" \
 		cmp("key_down_worklist_bytes"; "key_down_bare_bytes"; null),
 		cmp("key_pgdn_chart_bytes"; "key_pgdn_bare_bytes"; null),
 		cmp("startup_client"; "startup_bare"; "<= 1.5"),
+		cmp("cold_tap"; "startup_bare"; null),
 		cmp("rss_client_1"; "rss_bare"; null),
 		cmp("rss_client_8"; "rss_bare"; "<= 2"),
 		cmp("rss_client_8_pss"; "rss_bare_pss"; null),

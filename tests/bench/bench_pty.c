@@ -48,7 +48,7 @@ struct term {
 
 static struct {
 	int reps, settle_ms, gap_ms, report_bytes;
-	const char *startup, *rss;
+	const char *startup, *startup_keys, *rss;
 	struct want ready;
 	struct step setup[MAX_STEPS], cycle[MAX_STEPS];
 	int n_setup, n_cycle;
@@ -375,6 +375,10 @@ run_startup(void)
 	for (i = 0; i < opt.reps; i++) {
 		t0 = bench_now_ms();
 		term_spawn(&t, opt.argv);
+		/* Typed at once, as by someone tapping while the program starts: the terminal
+		 * holds them until the program reads. */
+		if (opt.startup_keys != NULL && send_keys(&t, opt.startup_keys) != 0)
+			die("bad key notation");
 		if (term_wait(&t, &opt.ready, &done) != 0) {
 			fprintf(stderr, "bench_pty: %s never showed \"%s\":\n", opt.argv[0],
 			    opt.ready.n ? opt.ready.text[0] : "*");
@@ -470,6 +474,7 @@ usage(void)
 	    "usage: bench_pty [options] -- PROGRAM ARGS...\n"
 	    "  --ready WANT            what the program shows once started (default *)\n"
 	    "  --startup NAME          time spawn -> ready, --reps spawns\n"
+	    "  --startup-keys KEYS     with --startup: keys typed right after the spawn\n"
 	    "  --step KEYS WANT        untimed setup step\n"
 	    "  --cycle NAME KEYS WANT  timed step (NAME - : untimed), the cycle runs --reps times\n"
 	    "  --reps N  --gap MS  --settle MS  --bytes  --rss NAME\n"
@@ -497,6 +502,9 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--startup") == 0) {
 			NEED(1);
 			opt.startup = argv[++i];
+		} else if (strcmp(a, "--startup-keys") == 0) {
+			NEED(1);
+			opt.startup_keys = argv[++i];
 		} else if (strcmp(a, "--step") == 0 || strcmp(a, "--cycle") == 0) {
 			int cyc = a[2] == 'c';
 			struct step *s;
