@@ -16,6 +16,7 @@
 #include "auth/device.h"
 #include "auth/softkey.h"
 #include "common/b64url.h"
+#include "common/version.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
@@ -25,7 +26,8 @@ static const char usage_text[] =
     "       chartgate-softkey assert FILE [--user USER] --rp ID --challenge B64URL --origin ORIGIN [--pin PIN] [--uv]\n"
     "       chartgate-softkey enrol FILE --rp ID --user-id ID --name NAME [--display-name D] [--roles r1,r2]\n"
     "                         [--pin PIN] [--challenge B64URL --origin ORIGIN]\n"
-    "       chartgate-softkey set-pin FILE --user USER --pin PIN [--old-pin PIN]\n";
+    "       chartgate-softkey set-pin FILE --user USER --pin PIN [--old-pin PIN]\n"
+    "       chartgate-softkey --version\n";
 
 /* Options every command may take; which ones a command accepts is checked per command. */
 struct opts {
@@ -383,6 +385,10 @@ main(int argc, char **argv)
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("chartgate-softkey %s\n", CHARTGATE_VERSION);
 		return 0;
 	}
 	if (argc < 3 || strncmp(argv[2], "--", 2) == 0)

@@ -2,15 +2,17 @@
 #ifndef CHARTGATED_SERVER_H
 #define CHARTGATED_SERVER_H
 
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 #include "backend/store.h"
+#include "common/version.h"
 #include "backend/tls.h"
 
-#define CHARTGATED_VERSION "0.1.0"
+#define CHARTGATED_VERSION CHARTGATE_VERSION
 #define BODY_MAX (64 * 1024)
 
 struct config {

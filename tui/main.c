@@ -12,6 +12,7 @@
 
 #include "common/conf.h"
 #include "common/log.h"
+#include "common/version.h"
 #include "net/curl_dl.h"
 #include "net/wipe_alloc.h"
 #include "tui/app.h"
@@ -19,7 +20,6 @@
 #include "tui/term.h"
 #include "tui/theme.h"
 
-#define CHARTGATE_VERSION "0.1.0"
 #define EXIT_USAGE 2
 
 /* The keys of chartgate.conf(5), in table order. */

@@ -148,6 +148,9 @@ conf "$SRV" "db = $WORK/elsewhere.db"
 accepted "--demo-seed ignores the served db of the settings file" "$CGD" --demo-seed "$WORK/demo2"
 check "--demo-seed wrote its own database" test -f "$WORK/demo2/chartgate.db"
 
+accepted "chartgate-softkey --version exits 0" "$BIN/chartgate-softkey" --version
+check "chartgate-softkey --version prints the same version as the client" \
+	bash -c "head -1 '$WORK/out' | grep -qx 'chartgate-softkey 0.1.0'"
 accepted "chartgated --version exits 0" "$CGD" --version
 check "chartgated --version prints 'chartgated 0.1.0'" bash -c "head -1 '$WORK/out' | grep -qx 'chartgated 0.1.0'"
 accepted "chartgated --help exits 0" "$CGD" --help
