@@ -2,15 +2,14 @@
 #ifndef CHARTGATED_SERVER_H
 #define CHARTGATED_SERVER_H
 
-
 #include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 #include "backend/store.h"
-#include "common/version.h"
 #include "backend/tls.h"
+#include "common/version.h"
 
 #define CHARTGATED_VERSION CHARTGATE_VERSION
 #define BODY_MAX (64 * 1024)
