@@ -1,19 +1,14 @@
-/* The reviewer desk's state and fetches: lists as windows of pages (a 100,000-event queue keeps three pages), detail, actions, drafts per session. */
+/* The reviewer desk's lists as windows of pages (a 100,000-event queue keeps three pages), its desks per session and its fetch bookkeeping; one event's actions are in app_review_act.c. */
 #include "tui/app_review.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/log.h"
-#include "screens/screens.h"
 #include "tui/app.h"
+#include "tui/app_review_int.h"
 #include "tui/loop.h"
 
 #define PREFETCH_ROWS 50	/* ask for the next page this close to the end of what is loaded */
@@ -50,27 +45,12 @@ struct pager {
 	char error[512];
 };
 
-/* Requests the desk can have in flight, one of each. */
-enum rf { RF_QUEUE, RF_EXC, RF_AUDIT, RF_DETAIL, RF_CLAIM, RF_DECIDE, RF_EXC_ACT, RF_EXPORT, RF_N };
-
-/* A reply belongs to the session switch (app->gen) and filters (lgen) it was asked for. */
-struct rfetch {
-	struct app *app;
-	unsigned gen, lgen;
-	enum rf kind;
-	long page;
-};
-
 static struct {
 	struct review_desk desks[APP_MAX_SESSIONS];
 	struct pager lists[REVIEW_LISTS];
 	unsigned lgen[REVIEW_LISTS];
-	struct net_review_detail *detail;
-	char detail_error[512];
 	unsigned req[RF_N];
 	struct rfetch pool[RF_N];
-	char export_path[4096];
-	int export_overwrite;
 } rv;
 
 static const struct pager_ops *const list_ops[REVIEW_LISTS];
@@ -87,8 +67,8 @@ busy(struct app *app)
 	app->dirty = 1;
 }
 
-static struct rfetch *
-rf_begin(struct app *app, enum rf kind, unsigned lgen, long page)
+struct rfetch *
+review_rf_begin(struct app *app, enum rf kind, unsigned lgen, long page)
 {
 	struct rfetch *f = &rv.pool[kind];
 
@@ -101,8 +81,8 @@ rf_begin(struct app *app, enum rf kind, unsigned lgen, long page)
 	return f;
 }
 
-static int
-rf_started(struct app *app, enum rf kind, int rc, unsigned req)
+int
+review_rf_started(struct app *app, enum rf kind, int rc, unsigned req)
 {
 	if (rc != API_OK) {
 		app_message(app, ROLE_ERROR, "Could not send the request: %s", api_strerror(rc));
@@ -115,8 +95,8 @@ rf_started(struct app *app, enum rf kind, int rc, unsigned req)
 }
 
 /* 1 when the reply still belongs on screen. */
-static int
-rf_end(struct rfetch *f)
+int
+review_rf_end(struct rfetch *f)
 {
 	if (f->gen != f->app->gen)
 		return 0;
@@ -127,8 +107,8 @@ rf_end(struct rfetch *f)
 }
 
 /* A 401 means the server ended the session; anything else is said where it happened. */
-static void
-rf_failed(struct app *app, const struct api_error *err, char *where, size_t size)
+void
+review_rf_failed(struct app *app, const struct api_error *err, char *where, size_t size)
 {
 	if (err->kind == API_ERROR_HTTP && err->status == 401 && !err->step_up) {
 		app_sessions_wipe_active(app);
@@ -142,8 +122,8 @@ rf_failed(struct app *app, const struct api_error *err, char *where, size_t size
 	app_message(app, ROLE_ERROR, "%s", err->message);
 }
 
-static const char *
-token(struct app *app)
+const char *
+review_token(struct app *app)
 {
 	struct clin_session *s = app_session(app);
 
@@ -151,8 +131,8 @@ token(struct app *app)
 }
 
 /* 32 hex digits from the CSPRNG, prefixed. */
-static void
-new_key(char *out, size_t size, const char *prefix)
+void
+review_new_key(char *out, size_t size, const char *prefix)
 {
 	unsigned char b[16];
 	size_t i, n;
@@ -347,14 +327,14 @@ pager_reply(struct rfetch *f, enum review_list l, void *res, const struct api_er
 	const char *next;
 	long p = f->page;
 
-	if (!rf_end(f) || f->lgen != rv.lgen[l]) {
+	if (!review_rf_end(f) || f->lgen != rv.lgen[l]) {
 		if (res)
 			ops->free(res);
 		return;
 	}
 	pg->fetching = -1;
 	if (err != NULL) {
-		rf_failed(f->app, err, pg->error, sizeof(pg->error));
+		review_rf_failed(f->app, err, pg->error, sizeof(pg->error));
 		return;
 	}
 	pg->error[0] = '\0';
@@ -396,9 +376,9 @@ pager_want(struct app *app, enum review_list l)
 		want = (long)pg->n - 1;
 	if (want < 0)
 		return;
-	f = rf_begin(app, (enum rf)l, rv.lgen[l], want);	/* RF_QUEUE.. match the lists */
+	f = review_rf_begin(app, (enum rf)l, rv.lgen[l], want);	/* RF_QUEUE.. match the lists */
 	rc = list_ops[l]->fetch(app, pg->cursor[want], f, &req);	/* req is set only then */
-	if (rf_started(app, (enum rf)l, rc, req) == 0)
+	if (review_rf_started(app, (enum rf)l, rc, req) == 0)
 		pg->fetching = want;
 }
 
@@ -496,7 +476,7 @@ q_fetch(struct app *app, const char *cursor, void *f, unsigned *req)
 	q.status = status_arg[d->status];
 	q.sort = sort_arg[d->sort];
 	q.q = field_text(&d->q);
-	return api_review_events(app->http, token(app), &q, on_queue, f, req);
+	return api_review_events(app->http, review_token(app), &q, on_queue, f, req);
 }
 
 static const struct pager_ops queue_ops = { q_count, q_row, q_next, q_total, q_free, q_fetch };
@@ -523,7 +503,7 @@ x_fetch(struct app *app, const char *cursor, void *f, unsigned *req)
 		return API_ERR_NOMEM;
 	q.flag = flag_arg[d->flag];
 	q.subject_kind = subject_arg[d->subject];
-	return api_review_exceptions(app->http, token(app), &q, on_exceptions, f, req);
+	return api_review_exceptions(app->http, review_token(app), &q, on_exceptions, f, req);
 }
 
 static const struct pager_ops exception_ops = { x_count, x_row, x_next, no_total, x_free, x_fetch };
@@ -539,8 +519,8 @@ on_audit(struct net_audit_page *res, const struct api_error *err, void *arg)
 	pager_reply(arg, REVIEW_AUDIT, res, err);
 }
 
-static void
-audit_filter(struct review_desk *d, struct api_audit_query *q)
+void
+review_audit_filter(struct review_desk *d, struct api_audit_query *q)
 {
 	q->patient = field_text(&d->audit[AUDIT_PATIENT]);
 	q->user = field_text(&d->audit[AUDIT_USER]);
@@ -556,8 +536,8 @@ a_fetch(struct app *app, const char *cursor, void *f, unsigned *req)
 
 	if (d == NULL)
 		return API_ERR_NOMEM;
-	audit_filter(d, &q);
-	return api_audit(app->http, token(app), &q, on_audit, f, req);
+	review_audit_filter(d, &q);
+	return api_audit(app->http, review_token(app), &q, on_audit, f, req);
 }
 
 static const struct pager_ops audit_ops = { a_count, a_row, a_next, no_total, a_free, a_fetch };
@@ -580,8 +560,7 @@ app_review_wipe(struct app *app)
 		pager_clear(&rv.lists[i], list_ops[i]);
 		rv.lgen[i]++;
 	}
-	net_review_detail_free(&rv.detail);
-	rv.detail_error[0] = '\0';
+	review_act_wipe();
 	/* A decision cut off by a lock may or may not have landed: the same key settles it. */
 	for (i = 0; i < APP_MAX_SESSIONS; i++)
 		if (rv.desks[i].sending) {
@@ -591,396 +570,3 @@ app_review_wipe(struct app *app)
 		}
 }
 
-/* ---- one event ---- */
-
-static void
-on_detail(struct net_review_detail *res, const struct api_error *err, void *arg)
-{
-	struct rfetch *f = arg;
-
-	if (!rf_end(f)) {
-		net_review_detail_free(&res);
-		return;
-	}
-	if (err != NULL) {
-		rf_failed(f->app, err, rv.detail_error, sizeof(rv.detail_error));
-		return;
-	}
-	net_review_detail_free(&rv.detail);
-	rv.detail = res;
-}
-
-void
-app_review_open(struct app *app, const char *event_id)
-{
-	unsigned req = 0;
-	int rc;
-
-	if (rv.detail == NULL || strcmp(rv.detail->event.id, event_id) != 0)
-		net_review_detail_free(&rv.detail);
-	rv.detail_error[0] = '\0';
-	rc = api_review_event(app->http, token(app), event_id, on_detail,
-	    rf_begin(app, RF_DETAIL, 0, 0), &req);
-	rf_started(app, RF_DETAIL, rc, req);
-}
-
-const struct net_review_detail *app_review_detail(struct app *app) { (void)app; return rv.detail; }
-const char *app_review_detail_error(struct app *app) { (void)app; return rv.detail_error; }
-
-int
-app_review_is_mine(struct app *app, const struct net_review_event *e)
-{
-	struct clin_session *s = app_session(app);
-
-	return s != NULL && e->has_assignee && strcmp(e->assignee.id, s->user_id) == 0;
-}
-
-/* Separation of duties and the event's state, in words. */
-const char *
-app_review_why_not(struct app *app, const struct net_review_event *e)
-{
-	struct clin_session *s = app_session(app);
-
-	if (e->status == NET_REVIEW_CLOSED)
-		return "This event is closed: its decision is recorded.";
-	if (s != NULL && strcmp(e->user.id, s->user_id) == 0)
-		return "You caused this event: separation of duties means another reviewer decides it.";
-	if (app_review_is_mine(app, e) || e->claimable)
-		return NULL;
-	if (e->has_assignee)
-		return "Another reviewer has claimed this event.";
-	return "The server does not let you claim this event.";
-}
-
-static void
-on_claim(const struct api_error *err, void *arg)
-{
-	struct rfetch *f = arg;
-
-	if (!rf_end(f))
-		return;
-	if (err != NULL) {
-		rf_failed(f->app, err, NULL, 0);
-		return;
-	}
-	app_message(f->app, ROLE_STATUS, "Claimed: the event is yours to review.");
-	if (rv.detail != NULL)
-		app_review_open(f->app, rv.detail->event.id);
-	app_review_reload(f->app, REVIEW_QUEUE);
-}
-
-void
-app_review_claim(struct app *app, const char *event_id)
-{
-	char key[48];
-	unsigned req = 0;
-	int rc;
-
-	new_key(key, sizeof(key), "claim-");
-	rc = api_review_claim(app->http, token(app), event_id, key, on_claim,
-	    rf_begin(app, RF_CLAIM, 0, 0), &req);
-	rf_started(app, RF_CLAIM, rc, req);
-}
-
-/* ---- the decision draft ---- */
-
-int
-app_review_draft(struct app *app, const char *event_id)
-{
-	struct review_desk *d = app_review_desk(app);
-
-	if (d == NULL)
-		return -1;
-	if (strcmp(d->event_id, event_id) == 0)
-		return 0;
-	if (d->event_id[0] != '\0' && field_chars_trimmed(&d->note) > 0) {
-		app_message(app, ROLE_ERROR, "Your decision on event %s is not sent yet: open it to "
-		    "send it, or discard it there with ^D.", d->event_id);
-		return -1;
-	}
-	app_review_draft_discard(app);
-	snprintf(d->event_id, sizeof(d->event_id), "%s", event_id);
-	return 0;
-}
-
-void
-app_review_draft_discard(struct app *app)
-{
-	struct review_desk *d = app_review_desk(app);
-
-	if (d == NULL)
-		return;
-	field_clear(&d->note);
-	d->event_id[0] = d->idem[0] = d->failed[0] = '\0';
-	d->choice = 0;
-	d->sending = 0;
-}
-
-static void
-on_decided(const struct api_error *err, void *arg)
-{
-	struct rfetch *f = arg;
-	struct review_desk *d;
-
-	if (!rf_end(f))
-		return;
-	d = app_review_desk(f->app);
-	if (d != NULL)
-		d->sending = 0;
-	if (err != NULL) {
-		if (d != NULL)
-			snprintf(d->failed, sizeof(d->failed), "%s", err->message);
-		rf_failed(f->app, err, NULL, 0);
-		return;
-	}
-	log_event(LOG_LEVEL_INFO, "review: decision recorded");
-	app_review_draft_discard(f->app);
-	/* Back on the queue, which no longer lists the event. */
-	while (app_session(f->app)->depth > 1 && (app_nav(f->app)->screen == &screen_review_decide ||
-	    app_nav(f->app)->screen == &screen_review_detail))
-		app_pop(f->app);
-	app_review_reload(f->app, REVIEW_QUEUE);
-	app_message(f->app, ROLE_STATUS, "Decision recorded.");
-}
-
-void
-app_review_decide(struct app *app)
-{
-	struct review_desk *d = app_review_desk(app);
-	unsigned req = 0;
-	int rc;
-
-	if (d == NULL || d->event_id[0] == '\0' || d->sending)
-		return;
-	if (d->idem[0] == '\0')		/* once per draft: every retry is the same request */
-		new_key(d->idem, sizeof(d->idem), "decision-");
-	d->failed[0] = '\0';
-	rc = api_review_decide(app->http, token(app), d->event_id, app_review_choices[d->choice],
-	    field_text(&d->note), d->idem, on_decided, rf_begin(app, RF_DECIDE, 0, 0), &req);
-	if (rf_started(app, RF_DECIDE, rc, req) == 0)
-		d->sending = 1;
-	else
-		snprintf(d->failed, sizeof(d->failed), "%s", api_strerror(rc));
-}
-
-/* ---- exceptions: revoke and extend ---- */
-
-void
-app_review_exc_begin(struct app *app, const char *exc_id, int extend)
-{
-	struct review_desk *d = app_review_desk(app);
-
-	if (d == NULL)
-		return;
-	if (strcmp(d->exc_id, exc_id) != 0 || d->exc_extend != extend) {
-		field_clear(&d->reason);
-		field_clear(&d->until);
-		d->exc_idem[0] = '\0';
-	}
-	snprintf(d->exc_id, sizeof(d->exc_id), "%s", exc_id);
-	d->exc_extend = extend;
-}
-
-int
-app_review_until(const char *in, char *out, size_t outsz)
-{
-	struct tm tm;
-	const char *end;
-	char *e;
-	long days;
-	time_t t;
-
-	while (*in == ' ')
-		in++;
-	if (*in == '+') {
-		days = strtol(in + 1, &e, 10);
-		while (*e == ' ')
-			e++;
-		if (e == in + 1 || days < 1 || days > 3650 ||
-		    (*e != '\0' && strncmp(e, "day", 3) != 0 && strcmp(e, "d") != 0))
-			return -1;
-		t = time(NULL) + (time_t)days * 86400;
-		gmtime_r(&t, &tm);
-	} else {
-		memset(&tm, 0, sizeof(tm));
-		if ((end = strptime(in, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL ||
-		    (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0))
-			return -1;
-		t = timegm(&tm);
-		gmtime_r(&t, &tm);
-	}
-	return strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0 ? 0 : -1;
-}
-
-static void
-on_exc_done(const struct api_error *err, void *arg)
-{
-	struct rfetch *f = arg;
-	struct review_desk *d;
-
-	if (!rf_end(f))
-		return;
-	if (err != NULL) {
-		rf_failed(f->app, err, NULL, 0);
-		return;
-	}
-	d = app_review_desk(f->app);
-	app_message(f->app, ROLE_STATUS, "%s.", d && d->exc_extend ? "Extended" : "Revoked");
-	if (d != NULL) {
-		field_clear(&d->reason);
-		field_clear(&d->until);
-		d->exc_id[0] = d->exc_idem[0] = '\0';
-	}
-	app_pop(f->app);
-	app_review_reload(f->app, REVIEW_EXCEPTIONS);
-}
-
-void
-app_review_exc_send(struct app *app)
-{
-	struct review_desk *d = app_review_desk(app);
-	char until[64];
-	unsigned req = 0;
-	int rc;
-
-	if (d == NULL || d->exc_id[0] == '\0')
-		return;
-	if (field_chars_trimmed(&d->reason) == 0) {
-		app_message(app, ROLE_ERROR, "Give a reason: it goes to the audit trail.");
-		return;
-	}
-	if (d->exc_extend && app_review_until(field_text(&d->until), until, sizeof(until)) != 0) {
-		app_message(app, ROLE_ERROR, "Until: a date like 2026-12-31T17:00:00Z, or +N days.");
-		return;
-	}
-	if (d->exc_idem[0] == '\0')
-		new_key(d->exc_idem, sizeof(d->exc_idem), d->exc_extend ? "extend-" : "revoke-");
-	rc = d->exc_extend ?
-	    api_review_extend(app->http, token(app), d->exc_id, until, field_text(&d->reason),
-	    d->exc_idem, on_exc_done, rf_begin(app, RF_EXC_ACT, 0, 0), &req) :
-	    api_review_revoke(app->http, token(app), d->exc_id, field_text(&d->reason),
-	    d->exc_idem, on_exc_done, rf_begin(app, RF_EXC_ACT, 0, 0), &req);
-	rf_started(app, RF_EXC_ACT, rc, req);
-}
-
-/* ---- audit export ---- */
-
-/* "~/x" is $HOME/x. */
-static int
-expand(const char *path, char *out, size_t size)
-{
-	const char *home = getenv("HOME");
-	int n;
-
-	if (strncmp(path, "~/", 2) == 0 && home != NULL)
-		n = snprintf(out, size, "%s/%s", home, path + 2);
-	else
-		n = snprintf(out, size, "%s", path);
-	return n > 0 && (size_t)n < size ? 0 : -1;
-}
-
-void
-app_review_export_default(char *out, size_t outsz)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(out, outsz, "~/chartgate-audit-%Y%m%d-%H%M%S.json", &tm);
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Mode 0600, never through a symlink, and an existing file only when confirmed. */
-static void
-export_write(struct app *app, const struct net_fhir_export *x)
-{
-	int fd, flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
-
-	flags |= rv.export_overwrite ? O_TRUNC : O_EXCL;
-	if ((fd = open(rv.export_path, flags, 0600)) < 0) {
-		app_message(app, ROLE_ERROR, "Could not write %s: %s", rv.export_path,
-		    errno == EEXIST ? "it exists now (export again to overwrite)" : strerror(errno));
-		return;
-	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, x->body, x->len) != 0 || fsync(fd) != 0) {
-		app_message(app, ROLE_ERROR, "Could not write %s: %s", rv.export_path, strerror(errno));
-		close(fd);
-		return;
-	}
-	if (close(fd) != 0) {
-		app_message(app, ROLE_ERROR, "Could not write %s: %s", rv.export_path, strerror(errno));
-		return;
-	}
-	app_message(app, x->truncated ? ROLE_WARNING : ROLE_STATUS,
-	    "Audit export written to %s (%zu events, %zu bytes)%s", rv.export_path, x->n_entries,
-	    x->len, x->truncated ? "; more rows match: narrow the filter (since/until)." : ".");
-}
-
-static void
-on_export(struct net_fhir_export *res, const struct api_error *err, void *arg)
-{
-	struct rfetch *f = arg;
-
-	if (!rf_end(f)) {
-		net_fhir_export_free(&res);
-		return;
-	}
-	if (err != NULL) {
-		rf_failed(f->app, err, NULL, 0);
-		return;
-	}
-	export_write(f->app, res);
-	net_fhir_export_free(&res);
-}
-
-int
-app_review_export(struct app *app, const char *path, int overwrite)
-{
-	struct review_desk *d = app_review_desk(app);
-	struct api_audit_query q = { .limit = 1000 };	/* the server's largest page */
-	struct stat st;
-	unsigned req = 0;
-	int rc;
-
-	if (d == NULL)
-		return 0;
-	if (expand(path, rv.export_path, sizeof(rv.export_path)) != 0 || path[0] == '\0') {
-		app_message(app, ROLE_ERROR, "Type the file to write the export to.");
-		return 0;
-	}
-	if (!overwrite && lstat(rv.export_path, &st) == 0)
-		return 1;
-	rv.export_overwrite = overwrite;
-	audit_filter(d, &q);
-	rc = api_audit_fhir(app->http, token(app), &q, on_export, rf_begin(app, RF_EXPORT, 0, 0),
-	    &req);
-	rf_started(app, RF_EXPORT, rc, req);
-	return 0;
-}
-
-const char *
-app_review_badge(enum net_review_status s)
-{
-	switch (s) {
-	case NET_REVIEW_OPEN:		return "OPEN";
-	case NET_REVIEW_IN_REVIEW:	return "● IN REVIEW";
-	case NET_REVIEW_CLOSED:		return "✓ CLOSED";
-	}
-	return "?";
-}
