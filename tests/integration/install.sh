@@ -30,6 +30,12 @@ for f in share/chartgate/themes/default.theme share/chartgate/themes/high-contra
 done
 check "nothing is installed outside PREFIX" test "$(ls "$DEST")" = usr
 
+# Hardened as a security engineer checks it: position-independent, full RELRO (read-only GOT).
+for f in chartgate chartgated chartgate-softkey; do
+	check "$f is PIE with full RELRO (GNU_RELRO, BIND_NOW)" bash -c \
+		"readelf -hW '$P/bin/$f' | grep -q 'Type: *DYN' && readelf -lW '$P/bin/$f' | grep -q GNU_RELRO && readelf -dW '$P/bin/$f' | grep -qE 'BIND_NOW|FLAGS_1.*NOW'"
+done
+
 # The installed binaries, run from where they were installed.
 check "installed chartgate --version" bash -c "'$P/bin/chartgate' --version | head -1 | grep -qx 'chartgate 0.1.0'"
 check "installed chartgated --version" bash -c "'$P/bin/chartgated' --version | grep -qx 'chartgated 0.1.0'"
