@@ -323,13 +323,10 @@ store_challenge_take(struct store *s, const char *id, struct challenge *out)
 	sqlite3_stmt *st;
 	int rc = STORE_NOT_FOUND;
 
-	lock(s);
-	st = store_prep(s, "SELECT challenge, purpose, expires_at, session_id, patient_id"
+	st = store_prep_locked(s, "SELECT challenge, purpose, expires_at, session_id, patient_id"
 	    " FROM challenges WHERE id = ?");
-	if (st == NULL) {
-		unlock(s);
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_bytes(st, 0) == (int)sizeof(out->bytes)) {
@@ -364,13 +361,11 @@ store_user_get(struct store *s, const char *id, struct user *out)
 	int rc = STORE_NOT_FOUND;
 
 	memset(out, 0, sizeof(*out));
-	lock(s);
-	st = store_prep(s, "SELECT u.user_name, u.display_name, u.disabled, r.role FROM users u"
-	    " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.role");
-	if (st == NULL) {
-		unlock(s);
+	st = store_prep_locked(s, "SELECT u.user_name, u.display_name, u.disabled, r.role"
+	    " FROM users u LEFT JOIN user_roles r ON r.user_id = u.id"
+	    " WHERE u.id = ? ORDER BY r.role");
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (rc == STORE_NOT_FOUND) {
@@ -397,13 +392,10 @@ store_credential_get(struct store *s, const char *id, struct credential *out)
 	int rc = STORE_NOT_FOUND;
 
 	memset(out, 0, sizeof(*out));
-	lock(s);
-	st = store_prep(s, "SELECT user_id, public_key, sign_count, revoked_at IS NOT NULL"
+	st = store_prep_locked(s, "SELECT user_id, public_key, sign_count, revoked_at IS NOT NULL"
 	    " FROM credentials WHERE id = ?");
-	if (st == NULL) {
-		unlock(s);
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 64) {
 		snprintf(out->id, sizeof(out->id), "%s", id);
@@ -598,18 +590,15 @@ store_worklist(struct store *s, const char *user_id, json_t *arr)
 	sqlite3_stmt *st;
 	int rc = STORE_OK, step;
 
-	lock(s);
-	st = store_prep(s, "SELECT p.id, p.mrn, p.display_name, p.birth_date, p.sex, e.location,"
-	    " u.name, e.status FROM care_team_members c"
+	st = store_prep_locked(s, "SELECT p.id, p.mrn, p.display_name, p.birth_date, p.sex,"
+	    " e.location, u.name, e.status FROM care_team_members c"
 	    " JOIN encounters e ON e.id = c.encounter_id"
 	    " JOIN patients p ON p.id = e.patient_id"
 	    " JOIN units u ON u.id = e.unit_id"
 	    " WHERE c.user_id = ? AND e.status = 'in-progress'"
 	    " GROUP BY p.id ORDER BY u.name, e.location, p.id");
-	if (st == NULL) {
-		unlock(s);
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, user_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -640,12 +629,10 @@ store_patient_get(struct store *s, const char *id, struct patient *out)
 	int rc = STORE_NOT_FOUND;
 
 	memset(out, 0, sizeof(*out));
-	lock(s);
-	st = store_prep(s, "SELECT mrn, display_name, birth_date, sex, flags FROM patients WHERE id = ?");
-	if (st == NULL) {
-		unlock(s);
+	st = store_prep_locked(s, "SELECT mrn, display_name, birth_date, sex, flags FROM patients"
+	    " WHERE id = ?");
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(out->id, sizeof(out->id), "%s", id);
@@ -698,12 +685,10 @@ store_section_items(struct store *s, const char *section_id, json_t *arr)
 	sqlite3_stmt *st;
 	int rc = STORE_OK, step;
 
-	lock(s);
-	st = store_prep(s, "SELECT label, value, time FROM chart_items WHERE section_id = ? ORDER BY position");
-	if (st == NULL) {
-		unlock(s);
+	st = store_prep_locked(s, "SELECT label, value, time FROM chart_items WHERE section_id = ?"
+	    " ORDER BY position");
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	text(st, 1, section_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = json_pack("{s:s, s:s}",
@@ -813,13 +798,11 @@ store_audit_each(struct store *s, int (*fn)(void *arg, const struct audit_row *)
 	struct audit_row r;
 	int step;
 
-	lock(s);
-	st = store_prep(s, "SELECT seq, time, kind, user_id, workstation, patient_id, sections, purpose,"
-	    " decision, rule, path, request_id, prev_hash, hash, detail FROM audit ORDER BY seq");
-	if (st == NULL) {
-		unlock(s);
+	st = store_prep_locked(s, "SELECT seq, time, kind, user_id, workstation, patient_id,"
+	    " sections, purpose, decision, rule, path, request_id, prev_hash, hash, detail"
+	    " FROM audit ORDER BY seq");
+	if (st == NULL)
 		return STORE_ERROR;
-	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));
 		r.seq = sqlite3_column_int64(st, 0);

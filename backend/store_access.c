@@ -39,11 +39,8 @@ one_text(struct store *s, const char *sql, const char *param, char *out, size_t 
 	int rc = STORE_NOT_FOUND, step;
 
 	out[0] = '\0';
-	store_lock(s);
-	if ((st = store_prep(s, sql)) == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, sql)) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, param);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		store_col(st, 0, out, size);
@@ -89,11 +86,8 @@ one_row(struct store *s, const char *sql, const char *a, const char *b, int64_t 
 	sqlite3_stmt *st;
 	int rc = STORE_NOT_FOUND, step;
 
-	store_lock(s);
-	if ((st = store_prep(s, sql)) == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, sql)) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_text(st, 1, a);
 	store_bind_text(st, 2, b);
 	sqlite3_bind_int64(st, 3, c);

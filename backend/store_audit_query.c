@@ -25,11 +25,8 @@ store_audit_query(struct store *s, const struct audit_filter *f,
 	    f->patient ? " AND a.patient_id = :patient" : "", f->user ? " AND a.user_id = :user" : "",
 	    f->kind ? " AND a.kind = :kind" : "", f->since ? " AND a.time >= :since" : "",
 	    f->until ? " AND a.time < :until" : "", f->before_seq ? " AND a.seq < :before" : "");
-	store_lock(s);
-	if ((st = store_prep(s, sql)) == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, sql)) == NULL)
 		return STORE_ERROR;
-	}
 	store_bind_named(st, ":patient", f->patient);
 	store_bind_named(st, ":user", f->user);
 	store_bind_named(st, ":kind", f->kind);

@@ -27,11 +27,8 @@ store_seed_rows(struct store *s, const char *sql,
 	sqlite3_stmt *st;
 	int i, n, step, rc = STORE_OK;
 
-	store_lock(s);
-	if ((st = store_prep(s, sql)) == NULL) {
-		store_unlock(s);
+	if ((st = store_prep_locked(s, sql)) == NULL)
 		return STORE_ERROR;
-	}
 	n = sqlite3_column_count(st);
 	if (n > 16)
 		n = 16;
