@@ -13,26 +13,13 @@
 #include "auth/worker.h"
 #include "common/b64url.h"
 #include "tests/t.h"
+#include "tests/unit/softkey_fixture.h"
 
-#define RP "chartgate.local"
 #define CHALLENGE "3q2-7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4"
 #define ORIGIN "chartgate:helpdesk-01"
 #define USER "u-nurse-ana"
 
-static char dir[64];
-static char path[128];
 static char handle[64];
-
-static struct softkey *
-fresh(void)
-{
-	struct softkey *sk = NULL;
-
-	unlink(path);
-	if (softkey_create(path) != SOFTKEY_OK || softkey_load(path, &sk) != SOFTKEY_OK)
-		return NULL;
-	return sk;
-}
 
 static struct auth_enrol_req
 req_for(const char *pin, int set_pin)
@@ -42,9 +29,9 @@ req_for(const char *pin, int set_pin)
 	return r;
 }
 
-/* Enrols on the softkey's blank key (badge = count). */
+/* auth_make_credential on the softkey's blank key (badge = count), as the helpdesk runs it. */
 static int
-enrol(struct softkey *sk, int badge, const struct auth_enrol_req *r, struct auth_enrolment *e,
+enrol_with(struct softkey *sk, int badge, const struct auth_enrol_req *r, struct auth_enrolment *e,
     int *retries)
 {
 	fido_dev_t *dev = NULL;
@@ -104,7 +91,7 @@ blank_key_gets_pin_and_a_verifiable_credential(void)
 	T_CHECK(sk != NULL);
 	if (sk == NULL)
 		return;
-	T_CHECK(enrol(sk, 0, &r, &e, NULL) == AUTH_OK);
+	T_CHECK(enrol_with(sk, 0, &r, &e, NULL) == AUTH_OK);
 	T_STREQ(e.fmt, "packed");
 	T_CHECK(e.x5c == NULL);
 	T_CHECK(attestation_verifies(&e));
@@ -135,7 +122,7 @@ short_new_pin_is_refused_and_nothing_is_enrolled(void)
 	T_CHECK(sk != NULL);
 	if (sk == NULL)
 		return;
-	T_CHECK(enrol(sk, 0, &r, &e, NULL) == AUTH_E_PIN_POLICY);
+	T_CHECK(enrol_with(sk, 0, &r, &e, NULL) == AUTH_E_PIN_POLICY);
 	T_CHECK(e.credential_id == NULL);
 	T_CHECK(softkey_count(sk) == 0);
 	softkey_free(&sk);
@@ -152,7 +139,7 @@ pin_on_a_blank_key_without_setting_it_is_no_pin(void)
 	T_CHECK(sk != NULL);
 	if (sk == NULL)
 		return;
-	rc = enrol(sk, 0, &r, &e, NULL);
+	rc = enrol_with(sk, 0, &r, &e, NULL);
 	T_CHECK(rc == AUTH_E_PIN_NOT_SET);
 	T_CHECK(softkey_count(sk) == 0);
 	softkey_free(&sk);
@@ -169,10 +156,10 @@ wrong_pin_of_a_key_with_one_reports_retries(void)
 	T_CHECK(sk != NULL);
 	if (sk == NULL)
 		return;
-	T_CHECK(enrol(sk, 0, &set, &e, NULL) == AUTH_OK);
+	T_CHECK(enrol_with(sk, 0, &set, &e, NULL) == AUTH_OK);
 	auth_enrolment_clear(&e);
 	/* the key with a PIN is badge 0 now; a second credential needs that PIN */
-	T_CHECK(enrol(sk, 0, &wrong, &e, &retries) == AUTH_E_PIN_INVALID);
+	T_CHECK(enrol_with(sk, 0, &wrong, &e, &retries) == AUTH_E_PIN_INVALID);
 	T_CHECK(retries == 7);
 	T_CHECK(e.credential_id == NULL);
 	softkey_free(&sk);
@@ -189,9 +176,9 @@ bad_requests_are_refused_before_the_key(void)
 	if (sk == NULL)
 		return;
 	r.challenge = "c2hvcnQ";	/* 5 bytes: not a server's */
-	T_CHECK(enrol(sk, 0, &r, &e, NULL) == AUTH_E_ARG);
+	T_CHECK(enrol_with(sk, 0, &r, &e, NULL) == AUTH_E_ARG);
 	r = req_for(NULL, 1);
-	T_CHECK(enrol(sk, 0, &r, &e, NULL) == AUTH_E_ARG);
+	T_CHECK(enrol_with(sk, 0, &r, &e, NULL) == AUTH_E_ARG);
 	T_CHECK(auth_make_credential(NULL, &r, &e, NULL) == AUTH_E_ARG);
 	T_CHECK(softkey_count(sk) == 0);
 	softkey_free(&sk);
@@ -280,12 +267,9 @@ out:
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/cg-enrol-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (fixture_open("/tmp/cg-enrol-XXXXXX") != 0)
 		return 2;
-	snprintf(path, sizeof(path), "%s/softkey.json", dir);
 	b64url_encode((const unsigned char *)USER, strlen(USER), handle);
-	fido_init(FIDO_DISABLE_U2F_FALLBACK);
 
 	T_RUN(blank_key_gets_pin_and_a_verifiable_credential);
 	T_RUN(short_new_pin_is_refused_and_nothing_is_enrolled);
@@ -295,7 +279,6 @@ main(void)
 	T_RUN(enrol_words_name_each_failure);
 	T_RUN(worker_probes_then_enrols_and_cancel_stops_it);
 
-	unlink(path);
-	rmdir(dir);
+	fixture_close();
 	T_EXIT();
 }

@@ -15,76 +15,7 @@
 #include "auth/softkey_int.h"	/* white box: sk_ctap_handle for hostile CBOR */
 #include "tests/t.h"
 
-#define RP "chartgate.local"
-
-static char dir[64];
-static char path[128];
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* A new empty softkey file, loaded. */
-static struct softkey *
-fresh(void)
-{
-	struct softkey *sk = NULL;
-
-	unlink(path);
-	if (softkey_create(path) != SOFTKEY_OK || softkey_load(path, &sk) != SOFTKEY_OK)
-		return NULL;
-	return sk;
-}
-
-static void
-cdh_of(unsigned char cdh[32], int seed)
-{
-	int i;
-
-	for (i = 0; i < 32; i++)
-		cdh[i] = (unsigned char)(seed + i * 7);
-}
-
-/* Enrol a badge for user through libfido2 on a blank authenticator; pk gets x||y. */
-static int
-enrol(struct softkey *sk, const char *user, const char *pin, unsigned char pk[64])
-{
-	fido_dev_t *dev = NULL;
-	fido_cred_t *cred = NULL;
-	unsigned char cdh[32];
-	int r = -1;
-
-	cdh_of(cdh, 1);
-	if (softkey_dev_open(sk, (int)softkey_count(sk), &dev) != SOFTKEY_OK)
-		return -1;
-	if (pin != NULL && fido_dev_set_pin(dev, pin, NULL) != FIDO_OK)
-		goto fail;
-	if ((cred = fido_cred_new()) == NULL ||
-	    fido_cred_set_type(cred, COSE_ES256) != FIDO_OK ||
-	    fido_cred_set_clientdata_hash(cred, cdh, sizeof(cdh)) != FIDO_OK ||
-	    fido_cred_set_rp(cred, RP, "Chartgate") != FIDO_OK ||
-	    fido_cred_set_user(cred, (const unsigned char *)user, strlen(user), user, "Display", NULL) != FIDO_OK ||
-	    fido_cred_set_rk(cred, FIDO_OPT_TRUE) != FIDO_OK)
-		goto fail;
-	if (fido_dev_make_cred(dev, cred, pin) != FIDO_OK || fido_cred_verify_self(cred) != FIDO_OK)
-		goto fail;
-	if (pk != NULL) {
-		if (fido_cred_pubkey_len(cred) != 64)
-			goto fail;
-		memcpy(pk, fido_cred_pubkey_ptr(cred), 64);
-	}
-	r = 0;
-fail:
-	fido_cred_free(&cred);
-	fido_dev_close(dev);
-	fido_dev_free(&dev);
-	return r;
-}
+#include "tests/unit/softkey_fixture.h"
 
 /* Usernameless assertion through libfido2; returns the libfido2 status. */
 static int
@@ -714,11 +645,8 @@ private_key_outside_p256_range_is_refused(void)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/cg-auth-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (fixture_open("/tmp/cg-auth-XXXXXX") != 0)
 		return 2;
-	snprintf(path, sizeof(path), "%s/softkey.json", dir);
-	fido_init(FIDO_DISABLE_U2F_FALLBACK);
 
 	T_RUN(get_info_reports_softkey_aaguid_and_options);
 	T_RUN(make_credential_is_self_attested_and_stored);
@@ -741,7 +669,6 @@ main(void)
 	T_RUN(bad_json_and_bad_format_are_refused_with_detail);
 	T_RUN(private_key_outside_p256_range_is_refused);
 
-	unlink(path);
-	rmdir(dir);
+	fixture_close();
 	T_EXIT();
 }

@@ -18,54 +18,18 @@
 #include "common/b64url.h"
 #include "tests/t.h"
 
-#define RP "chartgate.local"
+#include "tests/unit/softkey_fixture.h"
+
 #define CHALLENGE "3q2-7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxg"	/* 29 bytes */
 #define ORIGIN "chartgate:ws-7"
-
-static char dir[64];
-static char path[128];
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* A softkey file with one badge for user (PIN optional); pk gets x||y. */
 static struct softkey *
 one_badge(const char *user, const char *pin, unsigned char pk[64])
 {
-	struct softkey *sk = NULL;
-	fido_dev_t *dev = NULL;
-	fido_cred_t *cred = fido_cred_new();
-	unsigned char cdh[32] = { 1 };
-	int ok = 0;
+	struct softkey *sk = fresh();
 
-	unlink(path);
-	if (softkey_create(path) != SOFTKEY_OK || softkey_load(path, &sk) != SOFTKEY_OK ||
-	    softkey_dev_open(sk, 0, &dev) != SOFTKEY_OK)
-		goto out;
-	if (pin != NULL && fido_dev_set_pin(dev, pin, NULL) != FIDO_OK)
-		goto out;
-	fido_cred_set_type(cred, COSE_ES256);
-	fido_cred_set_clientdata_hash(cred, cdh, sizeof(cdh));
-	fido_cred_set_rp(cred, RP, NULL);
-	fido_cred_set_user(cred, (const unsigned char *)user, strlen(user), user, NULL, NULL);
-	fido_cred_set_rk(cred, FIDO_OPT_TRUE);
-	if (fido_dev_make_cred(dev, cred, pin) != FIDO_OK || fido_cred_pubkey_len(cred) != 64)
-		goto out;
-	memcpy(pk, fido_cred_pubkey_ptr(cred), 64);
-	ok = 1;
-out:
-	fido_cred_free(&cred);
-	if (dev != NULL) {
-		fido_dev_close(dev);
-		fido_dev_free(&dev);
-	}
-	if (!ok)
+	if (sk != NULL && enrol(sk, user, pin, pk) != 0)
 		softkey_free(&sk);
 	return sk;
 }
@@ -338,11 +302,8 @@ missing_badge_is_no_device(void)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/cg-authw-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (fixture_open("/tmp/cg-authw-XXXXXX") != 0)
 		return 2;
-	snprintf(path, sizeof(path), "%s/softkey.json", dir);
-	fido_init(FIDO_DISABLE_U2F_FALLBACK);
 
 	T_RUN(assertion_body_verifies_with_raw_authenticator_data);
 	T_RUN(pin_gives_uv_and_wrong_pin_reports_retries);
@@ -355,7 +316,6 @@ main(void)
 	T_RUN(worker_free_while_busy_cancels_and_joins);
 	T_RUN(missing_badge_is_no_device);
 
-	unlink(path);
-	rmdir(dir);
+	fixture_close();
 	T_EXIT();
 }
