@@ -428,8 +428,8 @@ app_active_badge(struct app *app)
 	return softkey_find_user(app->softkey, s->user_id);
 }
 
-static void
-busy_update(struct app *app)
+void
+app_busy_update(struct app *app)
 {
 	if (!app_busy(app))
 		app->busy_since_ms = 0;
@@ -475,7 +475,7 @@ fetch_end(struct fetch *f)
 		return 0;
 	app->data_req[f->slot] = 0;
 	app->data.loading--;
-	busy_update(app);
+	app_busy_update(app);
 	return 1;
 }
 
@@ -488,7 +488,7 @@ fetch_started(struct app *app, int slot, int rc, unsigned req)
 	}
 	app->data_req[slot] = req;
 	app->data.loading++;
-	busy_update(app);
+	app_busy_update(app);
 }
 
 /* A 401 on a data fetch means the server ended this session: back to the lock. */
@@ -684,7 +684,7 @@ app_data_wipe(struct app *app)
 	net_worklist_free(&app->search_results);
 	memset(&app->data, 0, sizeof(app->data));
 	app->gen++;
-	busy_update(app);
+	app_busy_update(app);
 }
 
 /* ---- keys ---- */

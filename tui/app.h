@@ -157,6 +157,8 @@ struct app {
 /* Waits shorter than this are not shown at all: no flicker of "Loading…" or of a
  * tap's cancel hint on a fast answer. */
 #define PROGRESS_AFTER_MS 150
+/* busy_since_ms follows app_busy(): set when a wait begins, cleared when none is left. */
+void app_busy_update(struct app *);
 /* Busy for long enough that the wait is shown (status line, Esc hint). */
 int app_busy_shown(const struct app *);
 

@@ -57,16 +57,6 @@ static const struct pager_ops *const list_ops[REVIEW_LISTS];
 
 /* ---- fetch bookkeeping (the app's own pattern: gen drops stale replies) ---- */
 
-static void
-busy(struct app *app)
-{
-	if (!app_busy(app))
-		app->busy_since_ms = 0;
-	else if (app->busy_since_ms == 0)
-		app->busy_since_ms = loop_now_ms();
-	app->dirty = 1;
-}
-
 struct rfetch *
 review_rf_begin(struct app *app, enum rf kind, unsigned lgen, long page)
 {
@@ -90,7 +80,7 @@ review_rf_started(struct app *app, enum rf kind, int rc, unsigned req)
 	}
 	rv.req[kind] = req;
 	app->data.loading++;
-	busy(app);
+	app_busy_update(app);
 	return 0;
 }
 
@@ -102,7 +92,7 @@ review_rf_end(struct rfetch *f)
 		return 0;
 	rv.req[f->kind] = 0;
 	f->app->data.loading--;
-	busy(f->app);
+	app_busy_update(f->app);
 	return 1;
 }
 
@@ -391,7 +381,7 @@ app_review_reload(struct app *app, enum review_list l)
 		api_cancel(app->http, rv.req[l]);
 		rv.req[l] = 0;
 		app->data.loading--;
-		busy(app);
+		app_busy_update(app);
 	}
 	pager_clear(pg, list_ops[l]);
 	rv.lgen[l]++;
