@@ -35,7 +35,7 @@ COMMON_SRC  = $(wildcard common/*.c)
 TUI_SRC     = $(filter-out tui/main.c tui/app%.c,$(wildcard tui/*.c))
 APP_SRC     = $(filter-out tui/main.c,$(wildcard tui/app*.c))
 NET_SRC     = $(wildcard net/*.c)
-AUTH_SRC    = $(filter-out auth/softkey_cli.c,$(wildcard auth/*.c))
+AUTH_SRC    = $(filter-out auth/softkey_cli.c auth/crypto_dl.c,$(wildcard auth/*.c))
 CLIENT_SRC  = $(TUI_SRC) $(APP_SRC) $(NET_SRC) $(AUTH_SRC) $(wildcard screens/*.c)
 BACKEND_SRC = $(filter-out backend/main.c,$(wildcard backend/*.c))
 
@@ -51,6 +51,9 @@ BACKEND_OBJ = $(call obj,$(BACKEND_SRC))
 # libcurl is not linked but loaded on first use (net/curl_dl.c): its own 25
 # libraries would otherwise load, and cost, before the lock screen.
 CLIENT_LIBS  = $(call pl,$(filter-out libcurl,$(CLIENT_PKGS))) -ldl -lpthread
+# The chartgate binary loads libfido2 and libcrypto the same way, after the
+# first paint (auth/crypto_dl.c); the tests and tools link them.
+CLIENT_BIN_LIBS = $(call pl,$(filter-out libcurl libfido2 openssl,$(CLIENT_PKGS))) -ldl -lpthread
 BACKEND_LIBS = $(call pl,$(BACKEND_PKGS)) -lpthread
 SOFTKEY_LIBS = $(call pl,$(SOFTKEY_PKGS)) -lpthread
 
@@ -68,9 +71,9 @@ BINS = $(BINDIR)/chartgate $(BINDIR)/chartgated $(BINDIR)/chartgate-softkey
 .SECONDARY:
 all: $(BINS)
 
-$(BINDIR)/chartgate: $(BUILD)/tui/main.o $(CLIENT_OBJ) $(COMMON_OBJ)
+$(BINDIR)/chartgate: $(BUILD)/tui/main.o $(BUILD)/auth/crypto_dl.o $(CLIENT_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLIENT_BIN_LIBS)
 
 $(BINDIR)/chartgated: $(BUILD)/backend/main.o $(BACKEND_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(@D)

@@ -70,15 +70,16 @@ ossl_free(void *p, const char *file, int line)
 	wipe_free(p);
 }
 
-int
-net_wipe_alloc_install(void)
+void
+net_wipe_alloc_install_jansson(void)
 {
-	int rc = 0;
-
-	if (CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free) != 1)
-		rc = -1;
 	json_set_alloc_funcs(malloc, wipe_free);
-	return rc;
+}
+
+int
+net_wipe_alloc_install_openssl(void)
+{
+	return CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free) == 1 ? 0 : -1;
 }
 
 int

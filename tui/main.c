@@ -13,6 +13,7 @@
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/version.h"
+#include "auth/crypto_dl.h"
 #include "net/curl_dl.h"
 #include "net/wipe_alloc.h"
 #include "tui/app.h"
@@ -181,12 +182,23 @@ check_paths(const struct conf *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* Everything the lock screen does not need, once it shows: libcurl and the 25
- * libraries it brings, OpenSSL's configuration and init (curl_global_init),
- * the network client. A first tap needs a human, so none of this is waited for. */
+/* Everything the lock screen does not need, once it shows: libfido2 and
+ * libcrypto, libcurl and the 25 libraries it brings, OpenSSL's configuration
+ * and init (curl_global_init), the network client. A first tap needs a human,
+ * so none of this is waited for. */
 static int
 start_network(struct app *app, char *err, size_t errlen)
 {
+	if (crypto_dl_load() != 0) {
+		snprintf(err, errlen, "cannot load the authenticator libraries: %s", crypto_dl_error());
+		return -1;
+	}
+	/* Nothing has called into libcrypto yet, so it takes the wiping allocator;
+	 * if it refuses, something did, and freed memory could keep key material. */
+	if (net_wipe_alloc_install_openssl() != 0) {
+		snprintf(err, errlen, "libcrypto was used before its wiping allocator was installed");
+		return -1;
+	}
 	if (curl_dl_load() != 0) {
 		snprintf(err, errlen, "cannot load libcurl: %s", curl_dl_error());
 		return -1;
@@ -230,9 +242,9 @@ main(int argc, char **argv)
 	/* One malloc arena: each tap's worker thread otherwise got an arena of its
 	 * own (~100-200 KiB resident apiece, kept) for a few small allocations. */
 	mallopt(M_ARENA_MAX, 1);
-	/* Before anything allocates through OpenSSL or jansson (libcurl's hooks
-	 * go in with libcurl, in start_network). */
-	net_wipe_alloc_install();
+	/* Before anything allocates through jansson (OpenSSL's and libcurl's
+	 * hooks go in as they are loaded, in start_network). */
+	net_wipe_alloc_install_jansson();
 	no_core_dumps();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {

@@ -47,13 +47,18 @@ printf 'normal default default normal\ntitle purple default bold\n' >"$WORK/bad.
 out=$("$BIN/chartgate" --server "$URL" --softkey "$SK" --theme "$WORK/bad.theme" 2>&1 </dev/null); rc=$?
 check "a bad theme file refuses to start with exit 2" test "$rc" = 2
 check "and names the file and line" grep -q "bad.theme:2" <<<"$out"
-# libcurl is loaded after the lock screen's first paint: a broken one must still end
-# with the terminal given back and a plain reason, not a half-drawn screen.
-mkdir -p "$WORK/nolib" && : >"$WORK/nolib/libcurl.so.4"
-CLIENT_ENV="LD_LIBRARY_PATH=$WORK/nolib" start_client c9 --softkey "$SK" --workstation cart-4w-01
-check "an unloadable libcurl: exit 1 with the reason" wait_for c9 "CLIENT-EXITED 1"
-check "the reason names libcurl" wait_for c9 "chartgate: cannot load libcurl"
-lock_gone() { ! screen_of c9 | grep -qF "Tap your badge"; }
-check "and the lock screen is gone (terminal restored)" lock_gone
+# libfido2 with libcrypto, then libcurl, are loaded after the lock screen's first paint:
+# a broken one must still end with the terminal given back and a plain reason, not a
+# half-drawn screen.
+lock_gone() { ! screen_of "$1" | grep -qF "Tap your badge"; }
+unloadable() {	# SESSION SONAME REASON
+	mkdir -p "$WORK/nolib-$1" && : >"$WORK/nolib-$1/$2"
+	CLIENT_ENV="LD_LIBRARY_PATH=$WORK/nolib-$1" start_client "$1" --softkey "$SK" --workstation cart-4w-01
+	check "an unloadable $2: exit 1 with the reason" wait_for "$1" "CLIENT-EXITED 1"
+	check "the reason names it" wait_for "$1" "$3"
+	check "and the lock screen is gone (terminal restored)" lock_gone "$1"
+}
+unloadable c9 libcurl.so.4 "chartgate: cannot load libcurl"
+unloadable c10 libfido2.so.1 "chartgate: cannot load the authenticator libraries"
 
 check "the client ran clean under ASan/UBSan" client_sanitizer_clean
