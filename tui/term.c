@@ -109,6 +109,12 @@ term_init(void)
 	/* A screen here is at most a few KiB: finish each refresh in one write instead of
 	 * polling stdin between lines and flushing dozens of small writes. */
 	typeahead(-1);
+	/* ncurses 6.4 flushes after every cursor move until its screen has once
+	 * been suspended and resumed (_nc_mvcur flushes while _endwin is still
+	 * ewInitial): the worklist went out in ~40 writes, each waking the
+	 * terminal's reader. endwin() now, before anything is drawn, and the first
+	 * refresh resumes: a refresh is then one write. */
+	endwin();
 	curs_set(0);
 	return 0;
 }

@@ -24,6 +24,11 @@ main(int argc, char **argv)
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
+	/* The floor gets the client's output settings (tui/term.c): a refresh in
+	 * one pass without stdin polls, and in one write. The ratios then compare
+	 * the work each program does, not how ncurses was set up. */
+	typeahead(-1);
+	endwin();
 	curs_set(0);
 	visible = LINES - 3;
 	for (;;) {
