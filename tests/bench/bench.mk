@@ -6,7 +6,7 @@ DEB_PKGS += libvterm-dev
 
 BENCH_TOOLS = $(BUILD)/tests/bench_pty $(BUILD)/tests/bench_bare $(BUILD)/tests/bench_load
 BENCH_STATS = $(BUILD)/tests/bench/stats.o
-BENCH_REPS ?= 30
+BENCH_REPS ?= 100
 
 tests: $(BENCH_TOOLS)
 

@@ -4,7 +4,7 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-REPS=30 QUICK=0 OUT=bench/results.json
+REPS=100 QUICK=0 OUT=bench/results.json
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) REPS=$2; shift 2 ;;
