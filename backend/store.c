@@ -12,25 +12,11 @@
 #include "backend/schema.h"
 #include "backend/store_impl.h"
 
-static void batch_commit(struct store *);
-
-/* Take the store; join: as a member of the open group commit (store_group). */
-static void
-acquire(struct store *s, int join)
-{
-	atomic_fetch_add(&s->want, 1);
-	pthread_mutex_lock(&s->mu);
-	atomic_fetch_sub(&s->want, 1);
-	/* Whoever takes the store from outside a batch commits it first: no other path may
-	 * read, or be made part of, work whose members still wait to hear how it went. */
-	if (s->holds++ == 0 && s->batch_open && !join)
-		batch_commit(s);
-}
-
 static void
 lock(struct store *s)
 {
-	acquire(s, 0);
+	pthread_mutex_lock(&s->mu);
+	s->holds++;
 }
 
 static void
@@ -112,7 +98,7 @@ store_open(const char *path, int must_create, struct store **out)
 	pthread_mutex_init(&s->mu, &ma);
 	pthread_mutexattr_destroy(&ma);
 	pthread_mutex_init(&s->gmu, NULL);
-	pthread_cond_init(&s->committed, NULL);
+	s->queue_tail = &s->queue;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		fprintf(stderr, "chartgated: cannot open %s: %s\n", path,
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -147,7 +133,6 @@ store_close(struct store **sp)
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	pthread_mutex_destroy(&s->gmu);
-	pthread_cond_destroy(&s->committed);
 	free(s);
 	*sp = NULL;
 }
@@ -202,45 +187,34 @@ store_rollback(struct store *s)
 	return rc;
 }
 
-/* Commit the group's open transaction (under mu) and tell its members how it went. A
- * transaction SQLite already rolled back (an I/O error or a full disk can do that) fails. */
-static void
-batch_commit(struct store *s)
+/* Take the members queued so far, up to a batch's worth, onto the end of *tail (under gmu). */
+static size_t
+take_queue(struct store *s, struct store_member ***tail, size_t have)
 {
-	int rc = STORE_ERROR;
-	size_t i;
+	struct store_member *m;
 
-	s->batch_open = 0;
-	if (!sqlite3_get_autocommit(s->db) && (rc = tx(s, "COMMIT")) != STORE_OK)
-		tx(s, "ROLLBACK");
-	pthread_mutex_lock(&s->gmu);
-	for (i = 0; i < s->n_members; i++) {
-		s->members[i]->rc = rc;
-		s->members[i]->done = 1;
+	for (; have < STORE_BATCH_MAX && (m = s->queue) != NULL; have++) {
+		s->queue = m->next;
+		if (s->queue == NULL)
+			s->queue_tail = &s->queue;
+		m->next = NULL;
+		**tail = m;
+		*tail = &m->next;
 	}
-	s->n_members = 0;
-	pthread_cond_broadcast(&s->committed);
-	pthread_mutex_unlock(&s->gmu);
+	return have;
 }
 
-/* fn inside a savepoint of the open batch; STORE_OK when its work stays in the batch, else
- * (fn failed, or the savepoint did) its work is undone and the rest of the batch kept. */
+/* One member inside a savepoint of the open batch: STORE_OK when its work stays in the
+ * batch, else (fn failed, or the savepoint did) its work is undone and the rest kept. */
 static int
-batch_run(struct store *s, int (*fn)(void *), void *arg)
+member_run(struct store *s, struct store_member *m)
 {
 	int failed;
 
-	if (s->batch_open && sqlite3_get_autocommit(s->db))
-		batch_commit(s);	/* its transaction is gone: fail its members, start anew */
-	if (!s->batch_open) {
-		if (tx(s, "BEGIN IMMEDIATE") != STORE_OK)
-			return STORE_ERROR;
-		s->batch_open = 1;
-	}
 	if (tx(s, "SAVEPOINT member") != STORE_OK)
 		return STORE_ERROR;
 	s->depth = 1;		/* fn's own transactions nest as savepoints */
-	failed = fn(arg);
+	failed = m->fn(m->arg);
 	s->depth = 0;
 	if (!failed && tx(s, "RELEASE member") == STORE_OK)
 		return STORE_OK;
@@ -249,42 +223,121 @@ batch_run(struct store *s, int (*fn)(void *), void *arg)
 	return STORE_ERROR;
 }
 
+/* Run the queued members in one transaction, taking those that arrive meanwhile, and
+ * COMMIT it (under mu, which no other user of the store can take in between, so nothing
+ * outside the batch reads or joins its uncommitted work). Returns the COMMIT's result; a
+ * transaction SQLite rolled back half-way (an I/O error or a full disk can do that) fails
+ * the whole batch, and the members after that point are not run. */
+static int
+batch_run(struct store *s, struct store_member **list)
+{
+	struct store_member **tail = list, *m;
+	size_t n;
+	int rc = STORE_ERROR;
+
+	lock(s);
+	pthread_mutex_lock(&s->gmu);
+	n = take_queue(s, &tail, 0);
+	pthread_mutex_unlock(&s->gmu);
+	if (tx(s, "BEGIN IMMEDIATE") != STORE_OK)
+		goto out;
+	for (m = *list; m != NULL; m = m->next) {
+		m->rc = member_run(s, m);
+		if (sqlite3_get_autocommit(s->db))
+			goto out;	/* its transaction is gone */
+		if (m->next == NULL) {
+			pthread_mutex_lock(&s->gmu);
+			n = take_queue(s, &tail, n);
+			pthread_mutex_unlock(&s->gmu);
+		}
+	}
+	if ((rc = tx(s, "COMMIT")) != STORE_OK)
+		tx(s, "ROLLBACK");	/* never leave the connection inside a failed transaction */
+out:
+	if (rc != STORE_OK && !sqlite3_get_autocommit(s->db))
+		tx(s, "ROLLBACK");
+	unlock(s);
+	return rc;
+}
+
+/* Tell a batch's members how it went (under gmu), and hand the combining on to a waiter. */
+static void
+batch_done(struct store *s, struct store_member *list, int rc)
+{
+	struct store_member *m, *next;
+
+	for (m = list; m != NULL; m = next) {
+		next = m->next;		/* m's owner may return, and m go, once done is seen */
+		if (rc != STORE_OK)
+			m->rc = STORE_ERROR;
+		m->done = 1;
+		pthread_cond_signal(&m->wake);
+	}
+	s->combining = 0;
+	if (s->queue != NULL)
+		pthread_cond_signal(&s->queue->wake);
+}
+
+/* The caller holds the store already: fn as a nested transaction of its own, no waiting. */
+static int
+group_nested(struct store *s, int (*fn)(void *), void *arg)
+{
+	if (store_begin(s) != STORE_OK)
+		return STORE_ERROR;
+	if (fn(arg) != 0) {
+		store_rollback(s);
+		return STORE_ERROR;
+	}
+	return store_commit(s);
+}
+
+/* The caller's own hold of mu, if any (a recursive trylock succeeds for its owner). */
+static int
+held_by_caller(struct store *s)
+{
+	int held;
+
+	if (pthread_mutex_trylock(&s->mu) != 0)
+		return 0;
+	held = s->holds > 0;
+	pthread_mutex_unlock(&s->mu);
+	return held;
+}
+
 /* One COMMIT (one WAL write and its lock calls) for as many decisions as arrive while the
- * store is busy. A member done with its work leaves the transaction open for the next
- * thread waiting for the store and sleeps until some member, or any other user of the
- * store (acquire), commits the batch; the last one, finding nobody waiting, commits. */
+ * store is busy. Callers queue their member; one of them at a time, the combiner, runs
+ * the whole queue back to back in one transaction and commits it, while the others sleep
+ * once, until their batch's COMMIT is known. Members run on the combiner's thread: a
+ * waiter's one sleep replaces a wait for mu and another for the commit, and mu passes
+ * from member to member without a thread switch. */
 int
 store_group(struct store *s, int (*fn)(void *), void *arg)
 {
-	struct store_member m = { STORE_ERROR, 0 };
-	int own;
+	struct store_member m = { .fn = fn, .arg = arg, .rc = STORE_ERROR };
+	struct store_member *list;
+	int rc;
 
-	acquire(s, 1);
-	if (s->holds > 1) {
-		/* The caller holds the store: sleeping here would keep it from everyone. */
-		unlock(s);
-		if (store_begin(s) != STORE_OK)
-			return STORE_ERROR;
-		if (fn(arg) != 0) {
-			store_rollback(s);
-			return STORE_ERROR;
+	if (held_by_caller(s))
+		return group_nested(s, fn, arg);
+	pthread_cond_init(&m.wake, NULL);
+	pthread_mutex_lock(&s->gmu);
+	*s->queue_tail = &m;
+	s->queue_tail = &m.next;
+	while (!m.done) {
+		if (s->combining) {
+			pthread_cond_wait(&m.wake, &s->gmu);
+			continue;
 		}
-		return store_commit(s);
-	}
-	if ((own = batch_run(s, fn, arg)) == STORE_OK)
-		s->members[s->n_members++] = &m;
-	if (s->batch_open && atomic_load(&s->want) > 0 && s->n_members < STORE_BATCH_MAX) {
-		pthread_mutex_lock(&s->gmu);
-		unlock(s);
-		while (own == STORE_OK && !m.done)
-			pthread_cond_wait(&s->committed, &s->gmu);
+		s->combining = 1;
 		pthread_mutex_unlock(&s->gmu);
-	} else {
-		if (s->batch_open)
-			batch_commit(s);
-		unlock(s);
+		list = NULL;
+		rc = batch_run(s, &list);
+		pthread_mutex_lock(&s->gmu);
+		batch_done(s, list, rc);
 	}
-	return own == STORE_OK ? m.rc : STORE_ERROR;
+	pthread_mutex_unlock(&s->gmu);
+	pthread_cond_destroy(&m.wake);
+	return m.rc;
 }
 
 /* ---- challenges ---- */

@@ -3,7 +3,6 @@
 #define CHARTGATED_STORE_IMPL_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stddef.h>
 
 #include <sqlite3.h>
@@ -17,10 +16,15 @@ struct store_stmt {
 };
 #define STORE_STMT_SLOTS 256	/* a power of two */
 
-/* A request inside a group commit (store_group), waiting for its batch's COMMIT. */
+/* A request queued for a group commit (store_group): its work, and once done (under gmu)
+ * the result of its batch's COMMIT. It lives on its caller's stack. */
 struct store_member {
-	int rc;			/* of the batch's COMMIT, once done */
-	int done;		/* under gmu */
+	int (*fn)(void *);
+	void *arg;
+	int rc;
+	int done;
+	pthread_cond_t wake;	/* done, or the combining is free to take */
+	struct store_member *next;
 };
 #define STORE_BATCH_MAX 32
 
@@ -29,14 +33,11 @@ struct store {
 	pthread_mutex_t mu;	/* recursive: store_begin holds it until commit */
 	int holds;		/* mu's recursion count, under mu: 1 is the outermost hold */
 	int depth;		/* open store_begin levels, under mu */
-	atomic_int want;	/* threads blocked on mu, or about to be */
-	/* The group commit's open transaction and the members whose work it holds (under mu);
-	 * members wait on `committed` under gmu. Lock order: mu, then gmu; never mu under gmu. */
-	int batch_open;
-	struct store_member *members[STORE_BATCH_MAX];
-	size_t n_members;
+	/* The group commit's queue, and whether a caller is running it (the combiner); under
+	 * gmu. Lock order: mu, then gmu; a combiner takes mu only without gmu. */
+	struct store_member *queue, **queue_tail;
+	int combining;
 	pthread_mutex_t gmu;
-	pthread_cond_t committed;
 	struct store_stmt stmts[STORE_STMT_SLOTS];
 	size_t n_stmts;
 };
