@@ -15,6 +15,12 @@ struct store_stmt {
 	int in_use;
 };
 #define STORE_STMT_SLOTS 256	/* a power of two */
+/* A statement's slot, memoised by an address (its SQL text's, or its own): store_stmt.c. */
+struct store_ref {
+	const void *key;
+	size_t slot;
+};
+#define STORE_REF_SLOTS 128	/* a power of two */
 
 /* A request queued for a group commit (store_group): its work, and once done (under gmu)
  * the result of its batch's COMMIT. It lives on its caller's stack. */
@@ -40,6 +46,7 @@ struct store {
 	pthread_mutex_t gmu;
 	struct store_stmt stmts[STORE_STMT_SLOTS];
 	size_t n_stmts;
+	struct store_ref by_sql[STORE_REF_SLOTS], by_st[STORE_REF_SLOTS];
 };
 
 void store_lock(struct store *);
