@@ -57,6 +57,36 @@ raw(const char *sql)
 	sqlite3_close(db);
 }
 
+/* Rows already stored must verify: the hashed text is pinned, here against SHA-256 of
+ * "prev_hash=64:000…\nseq=7:1234567\ntime=20:…\n…" as computed outside this code. */
+static void
+hash_text_is_unchanged(void)
+{
+	struct audit_row a;
+	char h[AUDIT_HASH_HEX];
+
+	memset(&a, 0, sizeof(a));
+	a.seq = 1234567;
+	snprintf(a.time, sizeof(a.time), "2026-12-06T19:00:00Z");
+	snprintf(a.kind, sizeof(a.kind), "chart");
+	snprintf(a.user_id, sizeof(a.user_id), "u-nurse-ana");
+	snprintf(a.workstation, sizeof(a.workstation), "cart-4w-01");
+	snprintf(a.patient_id, sizeof(a.patient_id), "p-0001");
+	snprintf(a.sections, sizeof(a.sections), "s-1,s-2");
+	snprintf(a.purpose, sizeof(a.purpose), "TREAT");
+	snprintf(a.decision, sizeof(a.decision), "permit");
+	snprintf(a.rule, sizeof(a.rule), "care-team");
+	snprintf(a.path, sizeof(a.path), "care-team");
+	snprintf(a.request_id, sizeof(a.request_id), "req-00112233");
+	audit_row_hash(&a, audit_genesis, h);
+	T_STREQ(h, "afbb64163e0c65436930f9efc29349c66230015c0f6fc3075d6de0c97c77d382");
+	/* A negative seq (never written, but hashed as "%" PRId64 was) and a detail. */
+	a.seq = -5;
+	snprintf(a.detail, sizeof(a.detail), "q=\xc3\xa9");
+	audit_row_hash(&a, audit_genesis, h);
+	T_STREQ(h, "08fd122c6e837d9eb9661eabc9ec7f63a73b8b7cb59fbafd7f8ccec2c64c422e");
+}
+
 static void
 hash_covers_every_field_and_the_previous_hash(void)
 {
@@ -182,6 +212,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/audit.db", dir);
+	T_RUN(hash_text_is_unchanged);
 	T_RUN(hash_covers_every_field_and_the_previous_hash);
 	T_RUN(appended_rows_form_an_intact_chain);
 	T_RUN(store_refuses_to_update_audit_rows);
