@@ -116,7 +116,7 @@ access_json(const struct access *a, const char *purpose)
 	return o;
 }
 
-#define SET(field, v) snprintf(row.field, sizeof(row.field), "%s", (v) ? (v) : "")
+#define SET(field, v) cg_copy(row.field, sizeof(row.field), (v))
 
 int
 access_audit(struct req *r, const struct audit_note *n)

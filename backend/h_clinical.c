@@ -153,6 +153,17 @@ chart_head(struct jsonw *w, const struct access *a, const char *purpose)
 	json_decref(access);
 }
 
+/* Append id to a comma-separated list, truncating as snprintf would. */
+static void
+list_add(char *list, size_t size, const char *id)
+{
+	size_t n = strlen(list);
+
+	if (n > 0 && n + 1 < size)
+		list[n++] = ',';
+	cg_copy(list + n, size - n, id);
+}
+
 /* Audit a denial and answer it. */
 static void
 deny(struct req *r, const char *kind, const char *pid, const char *purpose, const struct access *a)
@@ -166,12 +177,15 @@ static void
 chart(struct req *r)
 {
 	const char *pid = r->params[0], *purpose = req_query(r, "purpose");
-	struct section_list *l = calloc(1, sizeof(*l));
+	/* Not calloc: clearing its 64 sections cost more than the rest of the list's work. */
+	struct section_list *l = malloc(sizeof(*l));
 	struct chart_out o = { .l = l };
 	struct access a;
 	char released[512] = "";
-	size_t i, n;
+	size_t i;
 
+	if (l != NULL)
+		l->n = 0, l->sensitive = 0;
 	if (l == NULL || store_sections(r->app->store, pid, collect, l) != STORE_OK) {
 		reply_error(r, 500, "internal", "internal error");
 		goto out;
@@ -183,10 +197,8 @@ chart(struct req *r)
 		goto out;
 	}
 	for (i = 0; i < l->n; i++) {
-		if ((l->gated[i] = policy_section_gated(&a.d, &l->v[i])) == 0) {
-			n = strlen(released);
-			snprintf(released + n, sizeof(released) - n, "%s%s", n ? "," : "", l->v[i].id);
-		}
+		if ((l->gated[i] = policy_section_gated(&a.d, &l->v[i])) == 0)
+			list_add(released, sizeof(released), l->v[i].id);
 	}
 	chart_head(&o.w, &a, purpose);
 	if (store_chart_items(r->app->store, pid, add_item, &o) != STORE_OK)

@@ -73,6 +73,15 @@ cg_sha256(const void *data, size_t n, unsigned char out[32])
 		memset(out, 0, 32);
 }
 
+void
+cg_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = src != NULL ? strnlen(src, size - 1) : 0;
+
+	memcpy(dst, n > 0 ? src : "", n);
+	dst[n] = '\0';
+}
+
 int
 cg_workstation_ok(const char *ws, size_t max)
 {
