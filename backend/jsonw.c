@@ -59,6 +59,14 @@ utf8_seq(const unsigned char *s)
 	return n;
 }
 
+/* Printable ASCII other than '"' and '\\': copied as it is. Nearly every byte of a chart is
+ * one, and testing for it is cheaper than decoding each byte as UTF-8. */
+static int
+plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void
 jsonw_str(struct jsonw *w, const char *s)
 {
@@ -68,6 +76,10 @@ jsonw_str(struct jsonw *w, const char *s)
 
 	put(w, "\"", 1);
 	while (*p != '\0') {
+		while (plain(*p))
+			p++;
+		if (*p == '\0')
+			break;
 		if ((n = utf8_seq(p)) == 0) {
 			w->failed = 1;
 			return;
