@@ -795,18 +795,14 @@ store_chart_items(struct store *s, const char *patient_id,
 
 /* ---- audit ---- */
 
-int
-store_audit_append(struct store *s, struct audit_row *r)
+/* The chain's tail: the next seq and the hash to link to. */
+static int
+audit_tail(struct store *s, struct audit_row *r)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_prep(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
 
-	/* Read the chain's tail and append under one lock and one transaction (or savepoint
-	 * of the caller's), so two requests can never link to the same predecessor. */
-	if (store_begin(s) != STORE_OK)
-		return STORE_ERROR;
-	st = store_prep(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
 	if (st == NULL)
-		goto fail;
+		return STORE_ERROR;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		r->seq = sqlite3_column_int64(st, 0) + 1;
 		col(st, 1, r->prev_hash, sizeof(r->prev_hash));
@@ -815,10 +811,16 @@ store_audit_append(struct store *s, struct audit_row *r)
 		memcpy(r->prev_hash, audit_genesis, AUDIT_HASH_HEX);
 	}
 	store_done(s, st);
-	audit_row_hash(r, r->prev_hash, r->hash);
-	st = store_prep(s, "INSERT INTO audit (seq, time, kind, user_id, workstation, patient_id, sections,"
-	    " purpose, decision, rule, path, request_id, prev_hash, hash, detail)"
+	return STORE_OK;
+}
+
+static int
+audit_insert(struct store *s, const struct audit_row *r)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO audit (seq, time, kind, user_id, workstation,"
+	    " patient_id, sections, purpose, decision, rule, path, request_id, prev_hash, hash, detail)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, r->seq);
 		text(st, 2, r->time);
@@ -836,12 +838,34 @@ store_audit_append(struct store *s, struct audit_row *r)
 		text(st, 14, r->hash);
 		text(st, 15, r->detail);
 	}
-	if (run(s, st) != STORE_OK)
-		goto fail;
-	return store_commit(s);
-fail:
-	store_rollback(s);
-	return STORE_ERROR;
+	return run(s, st);
+}
+
+/* Read the chain's tail and append under one lock and one transaction, so two requests can
+ * never link to the same predecessor. Inside a caller's transaction (a decision's) that is
+ * the caller's, and no savepoint of its own is needed: the read writes nothing and a failed
+ * INSERT undoes itself; outside one it begins its own. */
+int
+store_audit_append(struct store *s, struct audit_row *r)
+{
+	int own, rc;
+
+	lock(s);
+	own = s->depth == 0;
+	if (own && store_begin(s) != STORE_OK) {
+		unlock(s);
+		return STORE_ERROR;
+	}
+	if ((rc = audit_tail(s, r)) == STORE_OK) {
+		audit_row_hash(r, r->prev_hash, r->hash);
+		rc = audit_insert(s, r);
+	}
+	if (own && rc == STORE_OK)
+		rc = store_commit(s);
+	else if (own)
+		store_rollback(s);
+	unlock(s);
+	return rc == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 int
