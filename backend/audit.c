@@ -49,7 +49,8 @@ audit_row_hash(const struct audit_row *r, const char *prev_hash, char out[AUDIT_
 	sd = decimal(r->seq < 0 ? 0 - (uint64_t)r->seq : (uint64_t)r->seq, &seq[sizeof(seq) - 1]);
 	if (r->seq < 0)
 		*--sd = '-';
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+	if (ctx == NULL || cg_sha256_md() == NULL ||
+	    EVP_DigestInit_ex(ctx, cg_sha256_md(), NULL) != 1) {
 		/* Fail closed: a hash that cannot match any recomputation. */
 		memset(out, 'x', AUDIT_HASH_HEX - 1);
 		out[AUDIT_HASH_HEX - 1] = '\0';

@@ -1,6 +1,7 @@
 /* Small backend helpers: times, random identifiers, hex, SHA-256. */
 #include "backend/util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,14 +63,35 @@ cg_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+static EVP_MD *sha256_md;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+const EVP_MD *
+cg_sha256_md(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	/* EVP_sha256() makes each digest fetch the implementation again (a locked look-up
+	 * in OpenSSL 3): most of the cost of the two hashes of a decision. Kept for the life
+	 * of the process. NULL (out of memory) makes every digest fail, which fails closed. */
+	pthread_once(&once, sha256_fetch);
+	return sha256_md;
+}
+
 void
 cg_sha256(const void *data, size_t n, unsigned char out[32])
 {
 	unsigned int len = 32;
+	const EVP_MD *md = cg_sha256_md();
 
 	/* EVP_Digest only fails on allocation failure; a zero digest then
 	 * matches nothing stored, which fails closed. */
-	if (EVP_Digest(data, n, out, &len, EVP_sha256(), NULL) != 1)
+	if (md == NULL || EVP_Digest(data, n, out, &len, md, NULL) != 1)
 		memset(out, 0, 32);
 }
 

@@ -20,6 +20,8 @@ char *cg_random_id(const char *prefix, size_t n);
 
 void cg_hex(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 void cg_sha256(const void *data, size_t n, unsigned char out[32]);
+/* SHA-256, fetched once (NULL if that failed): for EVP_DigestInit_ex. */
+const struct evp_md_st *cg_sha256_md(void);
 /* snprintf(dst, size, "%s", src ? src : "") without the formatter: truncates, always
  * terminates (size > 0). For copies on a decision's path, where formatting showed. */
 void cg_copy(char *dst, size_t size, const char *src);
