@@ -86,7 +86,47 @@ collect(void *arg, const struct section *sec)
 	return 0;
 }
 
-/* The chart's "sections" array, written as its items stream in (jsonw.h). */
+/* A permitted chart as its decision read it, under the store's lock; written out as JSON
+ * once the batch holding its audit row has committed (chart_finish), outside that lock.
+ * kept: each released item as its section's index, then its label, value and time,
+ * NUL-terminated ("" for no time, else 't' and the time). */
+struct chart_view {
+	struct section_list l;
+	struct access a;
+	const char *purpose;
+	struct jsonw kept;
+	size_t n_kept;
+	size_t open;		/* sections the items have reached */
+};
+
+/* Items come in the order of the section list (the same transaction, the same ORDER BY):
+ * an item's section is the open one or a later one; never finding it fails the chart. A
+ * gated section's items are not kept: nothing to count, nothing to peek at. */
+static int
+keep_item(void *arg, const struct chart_item *it)
+{
+	struct chart_view *v = arg;
+	const char *time = it->time != NULL ? it->time : "";
+	size_t sec;
+
+	while (v->open == 0 || strcmp(v->l.v[v->open - 1].id, it->section_id) != 0) {
+		if (v->open == v->l.n)
+			return 1;
+		v->open++;
+	}
+	if (v->l.gated[sec = v->open - 1])
+		return 0;
+	jsonw_bytes(&v->kept, &sec, sizeof(sec));
+	jsonw_bytes(&v->kept, it->label, strlen(it->label) + 1);
+	jsonw_bytes(&v->kept, it->value, strlen(it->value) + 1);
+	if (it->time != NULL)
+		jsonw_bytes(&v->kept, "t", 1);
+	jsonw_bytes(&v->kept, time, strlen(time) + 1);
+	v->n_kept++;
+	return v->kept.failed;
+}
+
+/* The chart's "sections" array as it is written (jsonw.h). */
 struct chart_out {
 	struct jsonw w;
 	const struct section_list *l;
@@ -94,8 +134,7 @@ struct chart_out {
 	int items;		/* items written into it */
 };
 
-/* Begin section i, closing the one before: a gated one's items array stays empty,
- * nothing to count, nothing to peek at. */
+/* Begin section i, closing the one before: a gated one's items array stays empty. */
 static void
 begin_section(struct chart_out *o, size_t i)
 {
@@ -111,27 +150,24 @@ begin_section(struct chart_out *o, size_t i)
 	o->items = 0;
 }
 
-/* Items come in the order of the section list (the same transaction, the same ORDER BY):
- * an item's section is the open one or a later one; never finding it fails the chart. */
-static int
-add_item(void *arg, const struct chart_item *it)
+/* The kept item at p into its section (begun here, and those before it); the next one. */
+static const char *
+write_item(struct chart_out *o, const char *p)
 {
-	struct chart_out *o = arg;
+	const char *label = p + sizeof(size_t), *value, *time;
+	size_t sec;
 
-	while (o->open == 0 || strcmp(o->l->v[o->open - 1].id, it->section_id) != 0) {
-		if (o->open == o->l->n)
-			return 1;
+	memcpy(&sec, p, sizeof(sec));
+	value = label + strlen(label) + 1;
+	time = value + strlen(value) + 1;
+	while (o->open <= sec)
 		begin_section(o, o->open++);
-	}
-	if (o->l->gated[o->open - 1])
-		return 0;
-	jsonw_member(&o->w, o->items++ > 0 ? ",{\"label\":" : "{\"label\":", it->label);
-	jsonw_member(&o->w, ",\"value\":", it->value);
-	if (it->time != NULL) {
-		jsonw_member(&o->w, ",\"time\":", it->time);
-	}
+	jsonw_member(&o->w, o->items++ > 0 ? ",{\"label\":" : "{\"label\":", label);
+	jsonw_member(&o->w, ",\"value\":", value);
+	if (*time == 't')
+		jsonw_member(&o->w, ",\"time\":", time + 1);
 	jsonw_raw(&o->w, "}");
-	return o->w.failed;
+	return time + strlen(time) + 1;
 }
 
 /* The chart reply up to the opening of its "sections" array: the patient and the access. */
@@ -173,51 +209,89 @@ deny(struct req *r, const char *kind, const char *pid, const char *purpose, cons
 	access_reply_denied(r, a);
 }
 
+/* The chart reply: NULL when it cannot be written (out of memory, text that is not UTF-8). */
+static char *
+chart_text(const struct chart_view *v)
+{
+	struct chart_out o = { .l = &v->l };
+	const char *p = v->kept.buf;
+	size_t i;
+
+	chart_head(&o.w, &v->a, v->purpose);
+	for (i = 0; i < v->n_kept; i++)
+		p = write_item(&o, p);
+	while (o.open < v->l.n)
+		begin_section(&o, o.open++);
+	jsonw_raw(&o.w, v->l.n > 0 ? "]}]}" : "]}");
+	return jsonw_finish(&o.w);
+}
+
+static void
+chart_view_free(struct chart_view *v)
+{
+	if (v != NULL)
+		free(jsonw_finish(&v->kept));
+	free(v);
+}
+
+/* After the batch: the permit's audit row is committed, so the chart may be written. */
+static void
+chart_finish(struct req *r, int committed)
+{
+	struct chart_view *v = r->finish_arg;
+
+	r->finish = NULL;
+	r->finish_arg = NULL;
+	if (committed)
+		reply_text(r, 200, chart_text(v));
+	chart_view_free(v);
+}
+
 static void
 chart(struct req *r)
 {
 	const char *pid = r->params[0], *purpose = req_query(r, "purpose");
 	/* Not calloc: clearing its 64 sections cost more than the rest of the list's work. */
-	struct section_list *l = malloc(sizeof(*l));
-	struct chart_out o = { .l = l };
-	struct access a;
+	struct chart_view *v = malloc(sizeof(*v));
 	char released[512] = "";
 	size_t i;
 
-	if (l != NULL)
-		l->n = 0, l->sensitive = 0;
-	if (l == NULL || store_sections(r->app->store, pid, collect, l) != STORE_OK) {
+	if (v != NULL) {
+		v->l.n = 0;
+		v->l.sensitive = 0;
+		v->purpose = purpose;
+		memset(&v->kept, 0, sizeof(v->kept));
+		v->n_kept = 0;
+		v->open = 0;
+	}
+	if (v == NULL || store_sections(r->app->store, pid, collect, &v->l) != STORE_OK) {
 		reply_error(r, 500, "internal", "internal error");
 		goto out;
 	}
-	if (access_decide(r, pid, purpose, l->sensitive, &a) != 0)
+	if (access_decide(r, pid, purpose, v->l.sensitive, &v->a) != 0)
 		goto out;
-	if (a.d.outcome != POLICY_PERMIT && a.d.outcome != POLICY_PERMIT_STEP_UP) {
-		deny(r, "chart", pid, purpose, &a);
+	if (v->a.d.outcome != POLICY_PERMIT && v->a.d.outcome != POLICY_PERMIT_STEP_UP) {
+		deny(r, "chart", pid, purpose, &v->a);
 		goto out;
 	}
-	for (i = 0; i < l->n; i++) {
-		if ((l->gated[i] = policy_section_gated(&a.d, &l->v[i])) == 0)
-			list_add(released, sizeof(released), l->v[i].id);
+	for (i = 0; i < v->l.n; i++) {
+		if ((v->l.gated[i] = policy_section_gated(&v->a.d, &v->l.v[i])) == 0)
+			list_add(released, sizeof(released), v->l.v[i].id);
 	}
-	chart_head(&o.w, &a, purpose);
-	if (store_chart_items(r->app->store, pid, add_item, &o) != STORE_OK)
-		goto fail;
-	while (o.open < l->n)
-		begin_section(&o, o.open++);
-	jsonw_raw(&o.w, l->n > 0 ? "]}]}" : "]}");
 	/* No audit row, no chart. */
-	if (o.w.failed || access_audit(r, &(struct audit_note){ .kind = "chart", .patient_id = pid,
-	    .sections = released, .purpose = purpose, .decision = "permit", .rule = a.d.rule,
-	    .path = a.d.path }) != 0)
-		goto fail;
-	reply_text(r, 200, jsonw_finish(&o.w));
-	goto out;
-fail:
-	reply_error(r, 500, "internal", "internal error");
+	if (store_chart_items(r->app->store, pid, keep_item, v) != STORE_OK ||
+	    access_audit(r, &(struct audit_note){ .kind = "chart", .patient_id = pid,
+	    .sections = released, .purpose = purpose, .decision = "permit", .rule = v->a.d.rule,
+	    .path = v->a.d.path }) != 0) {
+		reply_error(r, 500, "internal", "internal error");
+		goto out;
+	}
+	reply_json(r, 200, NULL);	/* the body: chart_finish */
+	r->finish = chart_finish;
+	r->finish_arg = v;
+	return;
 out:
-	free(jsonw_finish(&o.w));
-	free(l);
+	chart_view_free(v);
 }
 
 static void

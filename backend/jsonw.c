@@ -30,6 +30,12 @@ put(struct jsonw *w, const char *p, size_t n)
 }
 
 void
+jsonw_bytes(struct jsonw *w, const void *p, size_t n)
+{
+	put(w, p, n);
+}
+
+void
 jsonw_raw(struct jsonw *w, const char *text)
 {
 	put(w, text, strlen(text));

@@ -15,6 +15,8 @@ struct jsonw {
 
 /* Text as it is: punctuation and keys we wrote ourselves. */
 void jsonw_raw(struct jsonw *, const char *text);
+/* Bytes as they are, NULs too: jsonw as a growing buffer of anything. */
+void jsonw_bytes(struct jsonw *, const void *p, size_t n);
 /* A string value, escaped as json_dumps escapes it; invalid UTF-8 fails the text (as
  * json_string would refuse it). */
 void jsonw_str(struct jsonw *, const char *s);

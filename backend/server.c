@@ -270,13 +270,15 @@ run_member(void *arg)
  * are one member of a group commit, and store_group returns only once the COMMIT holding
  * them is known; replies are queued after dispatch returns, so an acknowledged decision is
  * a committed one, and a failed COMMIT answers 500 whatever the handler chose. */
-static void
+static int
 run_grouped(struct req *r, const struct route *rt)
 {
 	struct member m = { r, rt };
 
-	if (store_group(r->app->store, run_member, &m) != STORE_OK)
-		reply_error(r, 500, "internal", "internal error");
+	if (store_group(r->app->store, run_member, &m) == STORE_OK)
+		return 1;
+	reply_error(r, 500, "internal", "internal error");
+	return 0;
 }
 
 static void
@@ -285,6 +287,7 @@ dispatch(struct ctx *c)
 	struct req *r = &c->r;
 	char allow[64] = "";
 	size_t i;
+	int committed = 1;
 	json_error_t jerr;
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -309,9 +312,11 @@ dispatch(struct ctx *c)
 			}
 		}
 		if (routes[i].grouped)
-			run_grouped(r, &routes[i]);
+			committed = run_grouped(r, &routes[i]);
 		else
 			run_route(r, &routes[i]);
+		if (r->finish != NULL)
+			r->finish(r, committed);
 		if (r->status == 0)
 			reply_error(r, 500, "internal", "internal error");
 		return;

@@ -62,6 +62,11 @@ struct req {
 	int has_peer;
 	struct tls_peer peer;
 	unsigned retry_after;		/* Retry-After header (seconds) when non-zero */
+	/* Set by a handler that writes its reply body only after its group commit (dispatch
+	 * calls it, outside the store's lock, and clears it); committed 0: the reply is
+	 * already a 500, and finish only frees finish_arg. */
+	void (*finish)(struct req *, int committed);
+	void *finish_arg;
 };
 
 const char *req_header(const struct req *, const char *name);
