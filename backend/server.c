@@ -60,9 +60,18 @@ static const struct route routes[] = {
 	{ "GET", "/v1/audit", h_audit_query, 1, 0 },
 };
 
+/* A request as a member of a group commit. */
+struct member {
+	struct req *r;
+	const struct route *rt;
+};
+
 /* Per-request state, from the first access-handler call to the completion callback. */
 struct ctx {
 	struct req r;
+	struct member m;	/* while deferred: the store's thread runs it */
+	int deferred;		/* suspended until told (defer) */
+	int group_rc;		/* the batch's COMMIT, as told */
 	struct timespec start;
 	char *buf;
 	size_t len;
@@ -251,11 +260,6 @@ run_route(struct req *r, const struct route *rt)
 	rt->fn(r);
 }
 
-struct member {
-	struct req *r;
-	const struct route *rt;
-};
-
 /* A request that answers 500 failed half-way: none of its writes stay in the batch. */
 static int
 run_member(void *arg)
@@ -279,6 +283,56 @@ run_grouped(struct req *r, const struct route *rt)
 		return 1;
 	reply_error(r, 500, "internal", "internal error");
 	return 0;
+}
+
+/* The reply once the handler (and, for a decision route, its batch) is done. */
+static void
+finish(struct req *r, int committed)
+{
+	if (r->finish != NULL)
+		r->finish(r, committed);
+	if (r->status == 0)
+		reply_error(r, 500, "internal", "internal error");
+}
+
+/* On the store's thread, once the batch holding c's member is known: c's MHD thread takes
+ * the connection up again (the resume orders this write before its read of group_rc). */
+static void
+told(void *arg, int rc)
+{
+	struct ctx *c = arg;
+
+	c->group_rc = rc;
+	MHD_resume_connection(c->r.conn);
+}
+
+/* A decision route without holding up the MHD thread, whose other connections can then
+ * join the same batch: the connection is suspended while the store's own thread runs the
+ * member, and answer_deferred queues the reply once told, after the COMMIT, as run_grouped
+ * does. -1: the store takes no more (it drains for shutdown); run it here instead. */
+static int
+defer(struct ctx *c, const struct route *rt)
+{
+	struct store_member *m = store_group_reserve(c->r.app->store);
+
+	if (m == NULL)
+		return -1;
+	c->m = (struct member){ &c->r, rt };
+	c->deferred = 1;
+	MHD_suspend_connection(c->r.conn);
+	store_group_later(c->r.app->store, m, run_member, &c->m, told, c);
+	return 0;
+}
+
+static void
+answer_deferred(struct ctx *c)
+{
+	int committed = c->group_rc == STORE_OK;
+
+	c->deferred = 0;
+	if (!committed)
+		reply_error(&c->r, 500, "internal", "internal error");
+	finish(&c->r, committed);
 }
 
 static void
@@ -311,14 +365,13 @@ dispatch(struct ctx *c)
 				return;
 			}
 		}
+		if (routes[i].grouped && defer(c, &routes[i]) == 0)
+			return;
 		if (routes[i].grouped)
 			committed = run_grouped(r, &routes[i]);
 		else
 			run_route(r, &routes[i]);
-		if (r->finish != NULL)
-			r->finish(r, committed);
-		if (r->status == 0)
-			reply_error(r, 500, "internal", "internal error");
+		finish(r, committed);
 		return;
 	}
 	if (allow[0] != '\0') {
@@ -389,6 +442,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		}
 		return MHD_YES;
 	}
+	if (c->deferred) {
+		answer_deferred(c);
+		return queue(conn, c);
+	}
 	if (c->queued) {
 		*upload_data_size = 0;	/* discard what follows an early answer */
 		return MHD_YES;
@@ -418,6 +475,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		reply_error(&c->r, 413, "too_large", "request body exceeds 64 KiB");
 	else
 		dispatch(c);
+	if (c->deferred)
+		return MHD_YES;		/* answered once told */
 	return queue(conn, c);
 }
 
@@ -595,7 +654,8 @@ server_run(struct app *app, const char *listen)
 	sigset_t set;
 	char why[256];
 	int v6, sig = 0;
-	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME;	/* decisions wait for their batch suspended (defer) */
 	const struct config *cfg = app->cfg;
 	struct tls_files tls = { 0 };
 	struct MHD_OptionItem tls_opt[6];
@@ -647,6 +707,9 @@ server_run(struct app *app, const char *listen)
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "chartgated: signal %d, stopping\n", sig);
+	/* MHD cannot stop with a connection suspended: every deferred decision is told (and
+	 * its connection resumed) first, and later ones run on their own threads. */
+	store_group_drain(app->store);
 	MHD_stop_daemon(d);
 	tls_files_free(&tls);
 	return 0;

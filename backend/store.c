@@ -75,6 +75,8 @@ exec(struct store *s, const char *sql)
 	return STORE_OK;
 }
 
+static void worker_stop(struct store *);
+
 int
 store_open(const char *path, int must_create, struct store **out)
 {
@@ -98,6 +100,8 @@ store_open(const char *path, int must_create, struct store **out)
 	pthread_mutex_init(&s->mu, &ma);
 	pthread_mutexattr_destroy(&ma);
 	pthread_mutex_init(&s->gmu, NULL);
+	pthread_cond_init(&s->worker_wake, NULL);
+	pthread_cond_init(&s->drained, NULL);
 	s->queue_tail = &s->queue;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		fprintf(stderr, "chartgated: cannot open %s: %s\n", path,
@@ -129,10 +133,13 @@ store_close(struct store **sp)
 
 	if (s == NULL)
 		return;
+	worker_stop(s);
 	store_stmts_free(s);
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	pthread_mutex_destroy(&s->gmu);
+	pthread_cond_destroy(&s->worker_wake);
+	pthread_cond_destroy(&s->drained);
 	free(s);
 	*sp = NULL;
 }
@@ -260,22 +267,146 @@ out:
 	return rc;
 }
 
-/* Tell a batch's members how it went (under gmu), and hand the combining on to a waiter. */
-static void
+/* Tell a batch's members how it went (under gmu), and hand the combining on to a waiter:
+ * the store's thread when the next member is store_group_later's. Returns the members of
+ * store_group_later, to be told by the caller once it has let go of gmu. */
+static struct store_member *
 batch_done(struct store *s, struct store_member *list, int rc)
 {
-	struct store_member *m, *next;
+	struct store_member *m, *next, *later = NULL;
 
 	for (m = list; m != NULL; m = next) {
 		next = m->next;		/* m's owner may return, and m go, once done is seen */
 		if (rc != STORE_OK)
 			m->rc = STORE_ERROR;
 		m->done = 1;
-		pthread_cond_signal(&m->wake);
+		if (m->told != NULL) {
+			m->next = later;
+			later = m;
+		} else
+			pthread_cond_signal(&m->wake);
 	}
 	s->combining = 0;
-	if (s->queue != NULL)
+	if (s->queue != NULL && s->queue->told == NULL)
 		pthread_cond_signal(&s->queue->wake);
+	else
+		pthread_cond_signal(&s->worker_wake);
+	return later;
+}
+
+/* Tell store_group_later's members, without gmu (told may take locks of its own). */
+static void
+tell(struct store *s, struct store_member *later)
+{
+	struct store_member *m, *next;
+	size_t n = 0;
+
+	for (m = later; m != NULL; m = next, n++) {
+		next = m->next;
+		m->told(m->told_arg, m->rc);
+		free(m);
+	}
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&s->gmu);
+	s->later -= n;
+	if (s->later == 0)
+		pthread_cond_broadcast(&s->drained);
+	pthread_mutex_unlock(&s->gmu);
+}
+
+/* Run the queue as the combiner (called with gmu, returns with it): one batch. */
+static void
+combine(struct store *s)
+{
+	struct store_member *list = NULL, *later;
+	int rc;
+
+	s->combining = 1;
+	pthread_mutex_unlock(&s->gmu);
+	rc = batch_run(s, &list);
+	pthread_mutex_lock(&s->gmu);
+	later = batch_done(s, list, rc);
+	if (later != NULL) {
+		pthread_mutex_unlock(&s->gmu);
+		tell(s, later);
+		pthread_mutex_lock(&s->gmu);
+	}
+}
+
+/* The store's thread: combines whenever members are queued and nobody else combines. */
+static void *
+worker(void *arg)
+{
+	struct store *s = arg;
+
+	pthread_mutex_lock(&s->gmu);
+	while (!s->stopping || s->queue != NULL) {
+		if (s->queue != NULL && !s->combining)
+			combine(s);
+		else
+			pthread_cond_wait(&s->worker_wake, &s->gmu);
+	}
+	pthread_mutex_unlock(&s->gmu);
+	return NULL;
+}
+
+struct store_member *
+store_group_reserve(struct store *s)
+{
+	struct store_member *m = NULL;
+
+	pthread_mutex_lock(&s->gmu);
+	if (!s->worker_started && !s->draining &&
+	    pthread_create(&s->worker, NULL, worker, s) == 0)
+		s->worker_started = 1;
+	if (s->worker_started && !s->draining && (m = calloc(1, sizeof(*m))) != NULL)
+		s->later++;
+	pthread_mutex_unlock(&s->gmu);
+	return m;
+}
+
+void
+store_group_later(struct store *s, struct store_member *m, int (*fn)(void *), void *arg,
+    void (*told)(void *, int), void *told_arg)
+{
+	m->fn = fn;
+	m->arg = arg;
+	m->rc = STORE_ERROR;
+	m->told = told;
+	m->told_arg = told_arg;
+	pthread_mutex_lock(&s->gmu);
+	*s->queue_tail = m;
+	s->queue_tail = &m->next;
+	if (!s->combining)
+		pthread_cond_signal(&s->worker_wake);
+	pthread_mutex_unlock(&s->gmu);
+}
+
+void
+store_group_drain(struct store *s)
+{
+	pthread_mutex_lock(&s->gmu);
+	s->draining = 1;
+	while (s->later > 0)
+		pthread_cond_wait(&s->drained, &s->gmu);
+	pthread_mutex_unlock(&s->gmu);
+}
+
+/* Before the store closes: its thread finishes what is queued and ends. */
+static void
+worker_stop(struct store *s)
+{
+	int started;
+
+	pthread_mutex_lock(&s->gmu);
+	s->stopping = 1;
+	s->draining = 1;
+	started = s->worker_started;
+	pthread_cond_signal(&s->worker_wake);
+	pthread_mutex_unlock(&s->gmu);
+	if (started)
+		pthread_join(s->worker, NULL);
 }
 
 /* The caller holds the store already: fn as a nested transaction of its own, no waiting. */
@@ -314,8 +445,6 @@ int
 store_group(struct store *s, int (*fn)(void *), void *arg)
 {
 	struct store_member m = { .fn = fn, .arg = arg, .rc = STORE_ERROR };
-	struct store_member *list;
-	int rc;
 
 	if (held_by_caller(s))
 		return group_nested(s, fn, arg);
@@ -324,16 +453,10 @@ store_group(struct store *s, int (*fn)(void *), void *arg)
 	*s->queue_tail = &m;
 	s->queue_tail = &m.next;
 	while (!m.done) {
-		if (s->combining) {
+		if (s->combining)
 			pthread_cond_wait(&m.wake, &s->gmu);
-			continue;
-		}
-		s->combining = 1;
-		pthread_mutex_unlock(&s->gmu);
-		list = NULL;
-		rc = batch_run(s, &list);
-		pthread_mutex_lock(&s->gmu);
-		batch_done(s, list, rc);
+		else
+			combine(s);
 	}
 	pthread_mutex_unlock(&s->gmu);
 	pthread_cond_destroy(&m.wake);

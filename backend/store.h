@@ -32,6 +32,17 @@ int store_rollback(struct store *);
  * only (then STORE_ERROR). Call it without holding the store; fn may use any store
  * function, nested transactions too. */
 int store_group(struct store *, int (*fn)(void *arg), void *arg);
+/* store_group without waiting, for a caller with other work (an MHD thread and its other
+ * connections): store_group_reserve takes a place, NULL when the store drains or memory is
+ * short (then call store_group); store_group_later queues it, and fn runs on a thread of
+ * the store's own, which calls told(told_arg, rc) once the batch's COMMIT is known (rc as
+ * store_group returns it). Reserve first, then make ready for told, then queue. */
+struct store_member;
+struct store_member *store_group_reserve(struct store *);
+void store_group_later(struct store *, struct store_member *, int (*fn)(void *arg), void *arg,
+    void (*told)(void *arg, int rc), void *told_arg);
+/* Reserve no more; return once every member reserved so far has been told. */
+void store_group_drain(struct store *);
 
 /* ---- login challenges (single use) ---- */
 struct challenge {

@@ -31,6 +31,9 @@ struct store_member {
 	int done;
 	pthread_cond_t wake;	/* done, or the combining is free to take */
 	struct store_member *next;
+	/* store_group_later's: told of the COMMIT by a call, not by wake; on the heap. */
+	void (*told)(void *arg, int rc);
+	void *told_arg;
 };
 #define STORE_BATCH_MAX 32
 
@@ -44,6 +47,11 @@ struct store {
 	struct store_member *queue, **queue_tail;
 	int combining;
 	pthread_mutex_t gmu;
+	/* The store's own thread, combining the members of store_group_later (under gmu). */
+	pthread_t worker;
+	int worker_started, stopping, draining;
+	size_t later;		/* members reserved or queued by store_group_later, not yet told */
+	pthread_cond_t worker_wake, drained;
 	struct store_stmt stmts[STORE_STMT_SLOTS];
 	size_t n_stmts;
 	struct store_ref by_sql[STORE_REF_SLOTS], by_st[STORE_REF_SLOTS];
