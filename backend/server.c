@@ -499,6 +499,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	 * the id leads to the audit row; no bodies, no tokens, no query strings. */
 	log_event(LOG_LEVEL_INFO, "%s %s %u %ldms %s", c->r.method,
 	    c->route ? c->route : "(no route)", c->queued ? c->status : 0, ms, c->r.request_id);
+	/* A deferred decision told but not answered: the daemon stopped first (server_run). */
+	if (c->r.finish != NULL)
+		c->r.finish(&c->r, 0);
 	json_decref(c->r.body);
 	json_decref(c->r.reply);
 	free(c->r.reply_text);
