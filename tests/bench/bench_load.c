@@ -15,7 +15,7 @@
 
 struct opts {
 	const char *url, *softkey, *workstation, *what;
-	int badge, reps, conns;
+	int badge, reps, conns, gap_ms;
 	double seconds;
 };
 
@@ -109,6 +109,8 @@ run_floor(const struct opts *o)
 		struct auth_assertion a;
 		double t0, t1, t2;
 
+		if (o->gap_ms > 0)
+			bench_sleep_ms(o->gap_ms);
 		RAND_bytes(raw, sizeof(raw));
 		if ((challenge = b64url_encode_alloc(raw, sizeof(raw))) == NULL)
 			fail("b64url", NULL);
@@ -296,6 +298,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: bench_load floor --url URL --softkey FILE [--badge N] [--workstation ID] [--reps N]\n"
+	    "                  [--gap MS]   (idle before each rep, as the client's taps have)\n"
 	    "       bench_load rate --url URL --what chart|health [--softkey FILE] [--badge N]\n"
 	    "                  [--workstation ID] [--seconds S] [--conns N]\n"
 	    "Prints one JSON line per figure.\n");
@@ -319,6 +322,7 @@ main(int argc, char **argv)
 		else if (strcmp(k, "--what") == 0) o.what = v;
 		else if (strcmp(k, "--badge") == 0) o.badge = atoi(v);
 		else if (strcmp(k, "--reps") == 0) o.reps = atoi(v);
+		else if (strcmp(k, "--gap") == 0) o.gap_ms = atoi(v);
 		else if (strcmp(k, "--conns") == 0) o.conns = atoi(v);
 		else if (strcmp(k, "--seconds") == 0) o.seconds = atof(v);
 		else usage();
