@@ -88,6 +88,27 @@ safe_copy(const char *text, char *stack, size_t stacksz, unsigned flags)
 	return buf;
 }
 
+/* Printable ASCII, nearly every cell drawn, goes in as chtypes: waddstr runs each byte
+ * through ncursesw's multibyte assembly, which was most of a keypress's drawing in the
+ * reviewer queue (~120 cells a frame). -1: not all ASCII, or longer than a line can be;
+ * the caller draws it with waddstr. The frame began with erase(), so no wide character
+ * is left half-overwritten. */
+static int
+add_ascii(int y, int x, const char *s, attr_t attr)
+{
+	chtype cells[512];
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((unsigned char)s[i] >= 0x80 || i + 1 >= sizeof(cells) / sizeof(cells[0]))
+			return -1;
+		cells[i] = (chtype)(unsigned char)s[i] | attr;
+	}
+	cells[i] = 0;
+	mvaddchnstr(y, x, cells, (int)i);
+	return 0;
+}
+
 int
 draw_text(int y, int x, int cols, enum color_role role, const char *text)
 {
@@ -99,9 +120,11 @@ draw_text(int y, int x, int cols, enum color_role role, const char *text)
 		return 0;
 	safe = safe_copy(text, stack, sizeof(stack), 0);
 	w = sanitize_truncate(safe, strlen(safe) + 1, (size_t)cols, SANITIZE_ELLIPSIS);
-	attrset(role_attr[role]);
-	mvaddstr(y, x, safe);
-	attrset(A_NORMAL);
+	if (add_ascii(y, x, safe, role_attr[role]) != 0) {
+		attrset(role_attr[role]);
+		mvaddstr(y, x, safe);
+		attrset(A_NORMAL);
+	}
 	if (safe != stack)
 		free(safe);
 	return (int)w;
