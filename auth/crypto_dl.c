@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "auth/crypto_dl.h"
+#include "common/dl.h"
 
 /*
  * Why: mapping and relocating libcrypto (and libfido2 with libudev and zlib)
@@ -158,61 +159,30 @@
 CRYPTO_CALLS(POINTER, POINTER)
 FIDO_CALLS(POINTER, POINTER)
 
-struct slot {
-	const char *name;
-	void *where;		/* the address of a real_ pointer */
-};
-
-#define SLOT(ret, name, params, args) { #name, &real_##name },
+#define SYM(ret, name, params, args) { #name, &real_##name },
 static void (*real_OPENSSL_cleanse)(void *, size_t);
-static const struct slot crypto_slots[] = {
-	CRYPTO_CALLS(SLOT, SLOT)
+static const struct dl_sym crypto_syms[] = {
+	CRYPTO_CALLS(SYM, SYM)
 	{ "OPENSSL_cleanse", &real_OPENSSL_cleanse },
 };
-static const struct slot fido_slots[] = { FIDO_CALLS(SLOT, SLOT) };
+static const struct dl_sym fido_syms[] = { FIDO_CALLS(SYM, SYM) };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static atomic_int loaded;	/* read unlocked by OPENSSL_cleanse */
 static char why[256] = "libfido2 and libcrypto were not loaded";
 
-_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "dlsym results must fit a function pointer");
-
-/* POSIX guarantees a dlsym result converts to a function pointer; memcpy says so without a cast ISO C frowns on. */
+/* Both opened by soname, the loader's own search; bound at once (RTLD_NOW). */
 static int
-sym(void *lib, const char *soname, const char *name, void *where)
+open_lib(const char *soname, const struct dl_sym *syms, size_t n)
 {
-	void *p = dlsym(lib, name);
-
-	if (p == NULL) {
-		snprintf(why, sizeof(why), "%s: no %s", soname, name);
-		return -1;
-	}
-	memcpy(where, &p, sizeof(p));
-	return 0;
-}
-
-static int
-open_lib(const char *soname, const struct slot *slots, size_t n)
-{
-	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-	size_t i;
-
-	if (lib == NULL) {
-		snprintf(why, sizeof(why), "%s", dlerror());
-		return -1;
-	}
-	/* Never closed: both keep global state until exit. */
-	for (i = 0; i < n; i++)
-		if (sym(lib, soname, slots[i].name, slots[i].where) != 0)
-			return -1;
-	return 0;
+	return dl_bind(dlopen(soname, RTLD_NOW | RTLD_LOCAL), soname, syms, n, why, sizeof(why));
 }
 
 static void
 load(void)
 {
-	if (open_lib(CRYPTO_SONAME, crypto_slots, sizeof(crypto_slots) / sizeof(crypto_slots[0])) != 0 ||
-	    open_lib(FIDO_SONAME, fido_slots, sizeof(fido_slots) / sizeof(fido_slots[0])) != 0)
+	if (open_lib(CRYPTO_SONAME, crypto_syms, sizeof(crypto_syms) / sizeof(crypto_syms[0])) != 0 ||
+	    open_lib(FIDO_SONAME, fido_syms, sizeof(fido_syms) / sizeof(fido_syms[0])) != 0)
 		return;
 	loaded = 1;
 }

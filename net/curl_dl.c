@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/dl.h"
 #include "net/curl_dl.h"
 
 /*
@@ -50,22 +51,6 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int loaded;
 static char why[256] = "libcurl was not loaded";
 
-_Static_assert(sizeof(void *) == sizeof(curl_fn), "dlsym results must fit a function pointer");
-
-/* POSIX guarantees a dlsym result converts to a function pointer; memcpy says so without a cast ISO C frowns on. */
-static int
-sym(void *lib, const char *name, void *slot)
-{
-	void *p = dlsym(lib, name);
-
-	if (p == NULL) {
-		snprintf(why, sizeof(why), "%s: no %s", CURL_SONAME, name);
-		return -1;
-	}
-	memcpy(slot, &p, sizeof(p));
-	return 0;
-}
-
 /*
  * GnuTLS comes only as librtmp's (and libldap's) TLS: this client's libcurl
  * speaks TLS through OpenSSL, and http.c allows http and https only. Its
@@ -89,34 +74,32 @@ open_curl(void)
 static void
 load(void)
 {
-	void *lib = open_curl();
+	static const struct dl_sym syms[] = {
+		{ "curl_global_init", &fn.global_init },
+		{ "curl_global_init_mem", &fn.global_init_mem },
+		{ "curl_global_cleanup", &fn.global_cleanup },
+		{ "curl_easy_init", &fn.easy_init },
+		{ "curl_easy_cleanup", &fn.easy_cleanup },
+		{ "curl_easy_setopt", &fn.easy_setopt },
+		{ "curl_easy_getinfo", &fn.easy_getinfo },
+		{ "curl_easy_strerror", &fn.easy_strerror },
+		{ "curl_slist_append", &fn.slist_append },
+		{ "curl_slist_free_all", &fn.slist_free_all },
+		{ "curl_multi_init", &fn.multi_init },
+		{ "curl_multi_cleanup", &fn.multi_cleanup },
+		{ "curl_multi_setopt", &fn.multi_setopt },
+		{ "curl_multi_add_handle", &fn.multi_add_handle },
+		{ "curl_multi_remove_handle", &fn.multi_remove_handle },
+		{ "curl_multi_socket_action", &fn.multi_socket_action },
+		{ "curl_multi_perform", &fn.multi_perform },
+		{ "curl_multi_poll", &fn.multi_poll },
+		{ "curl_multi_info_read", &fn.multi_info_read },
+	};
 
-	if (lib == NULL) {
-		snprintf(why, sizeof(why), "%s", dlerror());
-		return;
-	}
-	/* Never closed: libcurl and OpenSSL keep global state until exit. */
-	if (sym(lib, "curl_global_init", &fn.global_init) ||
-	    sym(lib, "curl_global_init_mem", &fn.global_init_mem) ||
-	    sym(lib, "curl_global_cleanup", &fn.global_cleanup) ||
-	    sym(lib, "curl_easy_init", &fn.easy_init) ||
-	    sym(lib, "curl_easy_cleanup", &fn.easy_cleanup) ||
-	    sym(lib, "curl_easy_setopt", &fn.easy_setopt) ||
-	    sym(lib, "curl_easy_getinfo", &fn.easy_getinfo) ||
-	    sym(lib, "curl_easy_strerror", &fn.easy_strerror) ||
-	    sym(lib, "curl_slist_append", &fn.slist_append) ||
-	    sym(lib, "curl_slist_free_all", &fn.slist_free_all) ||
-	    sym(lib, "curl_multi_init", &fn.multi_init) ||
-	    sym(lib, "curl_multi_cleanup", &fn.multi_cleanup) ||
-	    sym(lib, "curl_multi_setopt", &fn.multi_setopt) ||
-	    sym(lib, "curl_multi_add_handle", &fn.multi_add_handle) ||
-	    sym(lib, "curl_multi_remove_handle", &fn.multi_remove_handle) ||
-	    sym(lib, "curl_multi_socket_action", &fn.multi_socket_action) ||
-	    sym(lib, "curl_multi_perform", &fn.multi_perform) ||
-	    sym(lib, "curl_multi_poll", &fn.multi_poll) ||
-	    sym(lib, "curl_multi_info_read", &fn.multi_info_read))
-		return;
-	loaded = 1;
+	/* libcurl and OpenSSL keep global state until exit: never closed (common/dl.h). */
+	if (dl_bind(open_curl(), CURL_SONAME, syms, sizeof(syms) / sizeof(syms[0]), why,
+	    sizeof(why)) == 0)
+		loaded = 1;
 }
 
 int
