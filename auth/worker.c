@@ -87,6 +87,25 @@ run_job(struct auth_worker *w, fido_dev_t *dev)
 	    &w->res.assertion, &w->res.pin_retries);
 }
 
+/* The result goes to the UI thread. The wake byte before done: once finish sees done,
+ * the byte is there to drain, never left to wake the loop for the next job as if that
+ * one had ended. After this the job's fields belong to the UI thread again. */
+static void
+hand_over(struct auth_worker *w, int r)
+{
+	char one = 1;
+
+	if (w->pin != NULL)
+		OPENSSL_cleanse(w->pin, strlen(w->pin));
+	w->res.err = r;
+	while (write(w->pipe_wr, &one, 1) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* One job, start to end, on the worker thread. */
 static void
 job_run(struct auth_worker *w)
@@ -94,47 +113,41 @@ job_run(struct auth_worker *w)
 	fido_dev_t *dev = NULL;
 	long t0 = now_ms();
 	int r, cancelled;
-	char one = 1;
 
 	r = auth_device_open(w->sk, w->badge, &dev);
-	if (r == AUTH_OK) {
-		pthread_mutex_lock(&w->mu);
-		cancelled = w->cancelled;
-		if (!cancelled)
-			w->dev = dev;
-		pthread_mutex_unlock(&w->mu);
-		if (cancelled)
-			r = AUTH_E_CANCELLED;
-		else {
-			if (w->timeout_ms > 0)
-				(void)fido_dev_set_timeout(dev, w->timeout_ms);
-			r = run_job(w, dev);
-			/* libfido2 reports an exhausted budget as a failed read */
-			if (r == AUTH_E_DEVICE && w->timeout_ms > 0 && now_ms() - t0 >= w->timeout_ms)
-				r = AUTH_E_TIMEOUT;
-			pthread_mutex_lock(&w->mu);
-			w->dev = NULL;
-			/* Esc wins even when the key answered first: the UI has moved on */
-			if (w->cancelled && (r == AUTH_E_DEVICE || r == AUTH_OK)) {
-				auth_result_clear(&w->res);
-				r = AUTH_E_CANCELLED;
-			}
-			pthread_mutex_unlock(&w->mu);
-		}
-		fido_dev_close(dev);
-		fido_dev_free(&dev);
+	if (r != AUTH_OK) {
+		hand_over(w, r);
+		return;
 	}
-	if (w->pin != NULL)
-		OPENSSL_cleanse(w->pin, strlen(w->pin));
-	w->res.err = r;
-	/* The wake byte before done: once finish sees done, the byte is there to drain,
-	 * never left to wake the loop for the next job as if that one had ended. */
-	while (write(w->pipe_wr, &one, 1) < 0 && errno == EINTR)
-		;
 	pthread_mutex_lock(&w->mu);
-	w->done = 1;
-	pthread_cond_broadcast(&w->cv);
+	cancelled = w->cancelled;
+	if (!cancelled)
+		w->dev = dev;
 	pthread_mutex_unlock(&w->mu);
+	if (cancelled)
+		r = AUTH_E_CANCELLED;
+	else {
+		if (w->timeout_ms > 0)
+			(void)fido_dev_set_timeout(dev, w->timeout_ms);
+		r = run_job(w, dev);
+		/* libfido2 reports an exhausted budget as a failed read */
+		if (r == AUTH_E_DEVICE && w->timeout_ms > 0 && now_ms() - t0 >= w->timeout_ms)
+			r = AUTH_E_TIMEOUT;
+		pthread_mutex_lock(&w->mu);
+		w->dev = NULL;
+		/* Esc wins even when the key answered first: the UI has moved on */
+		if (w->cancelled && (r == AUTH_E_DEVICE || r == AUTH_OK)) {
+			auth_result_clear(&w->res);
+			r = AUTH_E_CANCELLED;
+		}
+		pthread_mutex_unlock(&w->mu);
+	}
+	/* The clinician's sign-in goes on while the device closes (a thread join for the
+	 * softkey, a HID close for a real key). The next job waits for this one's close:
+	 * this thread takes it only after job_run returns. */
+	hand_over(w, r);
+	fido_dev_close(dev);
+	fido_dev_free(&dev);
 }
 
 /* Kept between jobs: a tap then costs a wake-up, not a thread's creation and exit

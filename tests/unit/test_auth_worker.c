@@ -247,6 +247,33 @@ worker_takes_the_next_job_after_a_cancelled_one(void)
 	softkey_free(&sk);
 }
 
+/* The result is handed over before the device closes: a job started at once after
+ * finish must wait for that close, then open the badge again and sign. */
+static void
+worker_runs_jobs_back_to_back(void)
+{
+	unsigned char pk[64];
+	struct softkey *sk = one_badge("u-hal", NULL, pk);
+	struct auth_worker *w = NULL;
+	struct auth_result res;
+	struct auth_job job = { .sk = sk, .badge = 0, .rp_id = RP, .challenge = CHALLENGE,
+	    .origin = ORIGIN, .pin = NULL, .timeout_ms = 5000 };
+	int i, ok = 0;
+
+	T_CHECK(sk != NULL && auth_worker_new(&w) == AUTH_OK);
+	for (i = 0; i < 20; i++) {
+		if (auth_worker_start(w, &job) != AUTH_OK || !wait_readable(auth_worker_fd(w), 5000) ||
+		    auth_worker_finish(w, &res) != AUTH_OK)
+			break;
+		ok += res.err == AUTH_OK && server_verifies(&res.assertion, pk, 0) == FIDO_OK;
+		auth_assertion_clear(&res.assertion);
+	}
+	T_CHECK(i == 20 && ok == 20);
+	T_CHECK(!auth_worker_busy(w) && !wait_readable(auth_worker_fd(w), 0));
+	auth_worker_free(&w);
+	softkey_free(&sk);
+}
+
 static void
 worker_timeout_gives_timeout(void)
 {
@@ -312,6 +339,7 @@ main(void)
 	T_RUN(worker_signals_the_pipe_and_hands_over_the_assertion);
 	T_RUN(worker_cancel_ends_a_waiting_tap_promptly);
 	T_RUN(worker_takes_the_next_job_after_a_cancelled_one);
+	T_RUN(worker_runs_jobs_back_to_back);
 	T_RUN(worker_timeout_gives_timeout);
 	T_RUN(worker_free_while_busy_cancels_and_joins);
 	T_RUN(missing_badge_is_no_device);
