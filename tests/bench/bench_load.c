@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <openssl/rand.h>
@@ -15,7 +17,7 @@
 
 struct opts {
 	const char *url, *softkey, *workstation, *what;
-	int badge, reps, conns, gap_ms;
+	int badge, reps, conns, gap_ms, server_pid;
 	double seconds;
 };
 
@@ -218,6 +220,54 @@ discard(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* CPU seconds (user + system) pid has used so far; -1 if unreadable. */
+static double
+proc_cpu_s(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* fields 14 and 15, counted after the ")" that ends the command name */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double
+self_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Where a rate's CPU went over the counted window: the server's per answered request
+ * (what the rate would be if the server had the machine to itself) and this load
+ * generator's share of a core (near 1: the figure is the generator's, not the server's). */
+static void
+cpu_json(const struct opts *o, const char *prefix, long ok, const double srv[2],
+    const double self[2])
+{
+	char name[64];
+
+	if (o->server_pid > 0 && srv[0] >= 0 && srv[1] >= srv[0] && ok > 0) {
+		snprintf(name, sizeof(name), "%s_server_cpu_us", prefix);
+		value_json(stdout, name, "us", (srv[1] - srv[0]) * 1e6 / (double)ok);
+	}
+	snprintf(name, sizeof(name), "%s_loadgen_cores", prefix);
+	value_json(stdout, name, "cores", (self[1] - self[0]) / o->seconds);
+}
+
 static int
 run_rate(const struct opts *o)
 {
@@ -226,20 +276,22 @@ run_rate(const struct opts *o)
 	char url[1024], line[4200];
 	CURLM *m;
 	CURL **e;
-	double start, t_end, counted_from;
+	double start, t_end, counted_from, srv[2] = { -1, -1 }, self[2] = { 0, 0 };
 	long ok = 0, bad = 0;
-	int i, running, left;
-	const char *name;
+	int i, running, left, counting = 0;
+	const char *name, *prefix;
 
 	if (strcmp(o->what, "health") == 0) {
 		snprintf(url, sizeof(url), "%s/v1/health", o->url);
 		name = "health_per_s";
+		prefix = "health";
 	} else {
 		login(&l);
 		snprintf(url, sizeof(url), "%s/v1/patients/%s/chart?purpose=TREAT", o->url, l.patient_id);
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", l.token);
 		hdrs = curl_slist_append(hdrs, line);
 		name = "decisions_per_s";
+		prefix = "decision";
 	}
 	snprintf(line, sizeof(line), "Workstation-Id: %s", o->workstation);
 	hdrs = curl_slist_append(hdrs, line);
@@ -259,6 +311,11 @@ run_rate(const struct opts *o)
 	while (bench_now_ms() < t_end) {
 		CURLMsg *msg;
 
+		if (!counting && bench_now_ms() >= counted_from) {
+			counting = 1;
+			srv[0] = o->server_pid > 0 ? proc_cpu_s(o->server_pid) : -1;
+			self[0] = self_cpu_s();
+		}
 		curl_multi_perform(m, &running);
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 			long code = 0;
@@ -277,7 +334,10 @@ run_rate(const struct opts *o)
 		}
 		curl_multi_poll(m, NULL, 0, 50, NULL);
 	}
+	srv[1] = o->server_pid > 0 ? proc_cpu_s(o->server_pid) : -1;
+	self[1] = self_cpu_s();
 	value_json(stdout, name, "req/s", (double)ok / o->seconds);
+	cpu_json(o, prefix, ok, srv, self);
 	if (bad > 0)
 		fprintf(stderr, "bench_load: %ld requests of %s did not answer 200\n", bad, name);
 	for (i = 0; i < o->conns; i++) {
@@ -300,7 +360,7 @@ usage(void)
 	    "usage: bench_load floor --url URL --softkey FILE [--badge N] [--workstation ID] [--reps N]\n"
 	    "                  [--gap MS]   (idle before each rep, as the client's taps have)\n"
 	    "       bench_load rate --url URL --what chart|health [--softkey FILE] [--badge N]\n"
-	    "                  [--workstation ID] [--seconds S] [--conns N]\n"
+	    "                  [--workstation ID] [--seconds S] [--conns N] [--server-pid PID]\n"
 	    "Prints one JSON line per figure.\n");
 	exit(2);
 }
@@ -325,6 +385,7 @@ main(int argc, char **argv)
 		else if (strcmp(k, "--gap") == 0) o.gap_ms = atoi(v);
 		else if (strcmp(k, "--conns") == 0) o.conns = atoi(v);
 		else if (strcmp(k, "--seconds") == 0) o.seconds = atof(v);
+		else if (strcmp(k, "--server-pid") == 0) o.server_pid = atoi(v);
 		else usage();
 	}
 	if (i != argc || o.url == NULL || o.reps < 1 || o.conns < 1 || o.seconds <= 0)

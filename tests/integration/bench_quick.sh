@@ -10,5 +10,13 @@ if jq -e '(.figures | length) >= 20 and (.comparisons | length) >= 10' "$out" >/
 else
 	echo "not ok - bench-quick wrote every figure and comparison"; rc=1
 fi
+# The rate runs say where their CPU went: the server's per request, the generator's share.
+if jq -e '[.figures[] | select(.name | test("^(health|decision)_server_cpu_us_")) | .value > 0] == [true, true]
+	and ([.figures[] | select(.name | test("_loadgen_cores_")) | .value > 0 and .value < 2.5] == [true, true])' \
+	"$out" >/dev/null 2>&1; then
+	echo "ok - bench-quick measured the server's CPU per request and the load generator's share"
+else
+	echo "not ok - bench-quick measured the server's CPU per request and the load generator's share"; rc=1
+fi
 rm -f "$out"
 exit $rc
