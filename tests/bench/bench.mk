@@ -7,6 +7,7 @@ DEB_PKGS += libvterm-dev
 BENCH_TOOLS = $(BUILD)/tests/bench_pty $(BUILD)/tests/bench_bare $(BUILD)/tests/bench_load
 BENCH_STATS = $(BUILD)/tests/bench/stats.o
 BENCH_REPS ?= 100
+BENCH_BLOCKS ?= 5
 
 tests: $(BENCH_TOOLS)
 
@@ -27,7 +28,7 @@ $(BUILD)/tests/bench_load: $(BUILD)/tests/bench/bench_load.o $(BENCH_STATS) $(NE
 bench: deps
 	$(MAKE) all $(BENCH_TOOLS)
 	CHARTGATE_BIN=$(abspath $(BINDIR)) CHARTGATE_TOOLS=$(abspath $(BUILD))/tests \
-		tests/bench/bench.sh --reps $(BENCH_REPS) --out bench/results.json
+		tests/bench/bench.sh --reps $(BENCH_REPS) --blocks $(BENCH_BLOCKS) --out bench/results.json
 
 bench-quick: deps
 	$(MAKE) all $(BENCH_TOOLS)

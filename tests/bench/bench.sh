@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # make bench: every figure next to its floor, measured in the same run; prints a table, writes JSON.
-# usage: bench.sh [--reps N] [--quick] [--out FILE]   (--quick: few reps, small data, proves the harness)
+# usage: bench.sh [--reps N] [--blocks K] [--quick] [--out FILE]   (--quick: few reps, small data, proves the harness)
+# A figure and its baseline run in turn, K blocks of N/K repetitions each (floor, client, floor,
+# client...), and each figure's blocks are pooled before ranking: a machine that drifts during
+# the run (a busy neighbour, a frequency change) then moves both sides of a ratio alike.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-REPS=100 QUICK=0 OUT=bench/results.json
+REPS=100 BLOCKS=5 QUICK=0 OUT=bench/results.json
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) REPS=$2; shift 2 ;;
+	--blocks) BLOCKS=$2; shift 2 ;;
 	--quick) QUICK=1; shift ;;
 	--out) OUT=$2; shift 2 ;;
-	*) echo "usage: bench.sh [--reps N] [--quick] [--out FILE]" >&2; exit 2 ;;
+	*) echo "usage: bench.sh [--reps N] [--blocks K] [--quick] [--out FILE]" >&2; exit 2 ;;
 	esac
 done
 if [ "$QUICK" = 1 ]; then
-	REPS=3 SECONDS_PER_RATE=0.3 AUDIT_SIZES="1000" QUEUE_EVENTS=1000
+	REPS=4 BLOCKS=2 SECONDS_PER_RATE=0.3 AUDIT_SIZES="1000" QUEUE_EVENTS=1000
 else
 	SECONDS_PER_RATE=${BENCH_SECONDS:-5} AUDIT_SIZES="10000 100000 1000000" QUEUE_EVENTS=100000
 fi
+[ "$BLOCKS" -ge 1 ] && [ "$REPS" -ge "$BLOCKS" ] || { echo "bench.sh: need 1 <= blocks <= reps" >&2; exit 2; }
+PER=$(((REPS + BLOCKS - 1) / BLOCKS))	# repetitions per block
 RES=$WORK/results.jsonl
 : >"$RES"
 SKIPPED=()
@@ -44,57 +50,57 @@ mapfile -t NAMES < <("$BIN/chartgate-softkey" list "$SK" | cut -f3)
 A=${NAMES[0]} B=${NAMES[1]}
 CLIENT=("$BIN/chartgate" --server "$URL" --softkey "$SK" --workstation cart-4w-01)
 LOCK='Tap your badge to sign in.'
-PTY=("$TOOLS/bench_pty" --reps "$REPS")
+PTY=("$TOOLS/bench_pty" --reps "$PER")
 ON_WORKLIST=(--step 1 "0:$A&&My patients (")
 ON_CHART=("${ON_WORKLIST[@]}" --step '<Enter>' 'Why are you opening' --step '<Enter>' 'Access:')
-
-# 1. tap-to-ready against one assertion + one request. The gap is the lock screen's idle time;
-# the floor idles as long before each of its taps (a machine that has idled wakes its
-# threads slower), and is also measured back to back (the _warm rows) for comparison.
+# The gap is the lock screen's idle time before a tap; the floor idles as long before each
+# of its taps (a machine that has idled wakes its threads slower).
 GAP=300
-measure "tap floor: softkey assertion + GET /v1/health, after ${GAP} ms idle" \
-	"$TOOLS/bench_load" floor --url "$URL" --softkey "$WORK/floor-softkey.json" --reps "$REPS" --gap "$GAP"
+
+# Keys in the bare ncurses list: the baseline of every keypress figure, run in each block.
+bare_keys() {
+	measure "keypress in the bare ncurses list $1" \
+		"${PTY[@]}" --bytes --ready 'ready' \
+		--cycle key_down_bare '<Down>' '*' --cycle key_down_bare '<Up>' '*' \
+		--cycle key_pgdn_bare '<PgDn>' '*' --cycle key_pgdn_bare '<PgUp>' '*' \
+		-- "$TOOLS/bench_bare" "$QUEUE_EVENTS"
+}
+
+for b in $(seq 1 "$BLOCKS"); do
+	blk="[block $b/$BLOCKS]"
+	# 1. tap-to-ready against one assertion + one request.
+	measure "tap floor: softkey assertion + GET /v1/health, after ${GAP} ms idle $blk" \
+		"$TOOLS/bench_load" floor --url "$URL" --softkey "$WORK/floor-softkey.json" --reps "$PER" --gap "$GAP"
+	measure "tap-to-ready: badge key on the lock screen -> worklist painted $blk" \
+		"${PTY[@]}" --gap "$GAP" --ready "$LOCK" \
+		--cycle tap_to_ready 1 "0:$A&&My patients (" --cycle - '<C-x>' "$LOCK" -- "${CLIENT[@]}"
+	# 2. tap-over (B taps while A is on a chart) and resume (A taps back: A's chart painted).
+	measure "tap-over and resume $blk" \
+		"${PTY[@]}" --gap "$GAP" --ready "$LOCK" "${ON_CHART[@]}" \
+		--cycle tap_over '<M-2>' "0:$B&&My patients (" --cycle resume '<M-1>' "0:$A&&Access:" \
+		-- "${CLIENT[@]}"
+	# 3. keypress-to-paint and bytes per key, against the bare ncurses list.
+	measure "keypress in the worklist $blk" \
+		"${PTY[@]}" --bytes --ready "$LOCK" "${ON_WORKLIST[@]}" \
+		--cycle key_down_worklist '<Down>' '*' --cycle key_down_worklist '<Up>' '*' -- "${CLIENT[@]}"
+	measure "keypress in the chart $blk" \
+		"${PTY[@]}" --bytes --ready "$LOCK" "${ON_CHART[@]}" \
+		--cycle key_down_chart '<Down>' '*' --cycle key_down_chart '<Up>' '*' \
+		--cycle key_pgdn_chart '<PgDn>' '*' --cycle key_pgdn_chart '<PgUp>' '*' -- "${CLIENT[@]}"
+	bare_keys "$blk"
+	# 4. start to the lock screen, against initscr + the first refresh.
+	measure "startup to the lock screen $blk" \
+		"${PTY[@]}" --startup startup_client --ready "$LOCK" -- "${CLIENT[@]}"
+	measure "startup of the bare ncurses list $blk" \
+		"${PTY[@]}" --startup startup_bare --ready 'ready' -- "$TOOLS/bench_bare" 6
+done
+# For comparison only: the floor back to back, with no idle before each tap.
 measure "tap floor, back to back" sh -c '"$0" floor --url "$1" --softkey "$2" --reps "$3" | sed "s/\"name\":\"\([a-z_]*\)\"/\"name\":\"\1_warm\"/"' \
 	"$TOOLS/bench_load" "$URL" "$WORK/floor-softkey.json" "$REPS"
-measure "tap-to-ready: badge key on the lock screen -> worklist painted" \
-	"${PTY[@]}" --gap "$GAP" --ready "$LOCK" \
-	--cycle tap_to_ready 1 "0:$A&&My patients (" --cycle - '<C-x>' "$LOCK" -- "${CLIENT[@]}"
-
-# 2. tap-over (B taps while A is on a chart) and resume (A taps back: A's chart painted).
-measure "tap-over and resume" \
-	"${PTY[@]}" --gap "$GAP" --ready "$LOCK" "${ON_CHART[@]}" \
-	--cycle tap_over '<M-2>' "0:$B&&My patients (" --cycle resume '<M-1>' "0:$A&&Access:" \
-	-- "${CLIENT[@]}"
-
-# 3. keypress-to-paint and bytes per key, against the bare ncurses list.
-HAS_QUEUE=0
-if "$BIN/chartgated" --help 2>&1 | grep -q -- '--review-events'; then
-	HAS_QUEUE=1
-else
-	SKIPPED+=("keypress in the $QUEUE_EVENTS-row reviewer queue: chartgated has no --review-events yet (measured in the worklist and chart instead)")
-fi
-measure "keypress in the worklist" \
-	"${PTY[@]}" --bytes --ready "$LOCK" "${ON_WORKLIST[@]}" \
-	--cycle key_down_worklist '<Down>' '*' --cycle key_down_worklist '<Up>' '*' -- "${CLIENT[@]}"
-measure "keypress in the chart" \
-	"${PTY[@]}" --bytes --ready "$LOCK" "${ON_CHART[@]}" \
-	--cycle key_down_chart '<Down>' '*' --cycle key_down_chart '<Up>' '*' \
-	--cycle key_pgdn_chart '<PgDn>' '*' --cycle key_pgdn_chart '<PgUp>' '*' -- "${CLIENT[@]}"
-measure "keypress in the bare ncurses list" \
-	"${PTY[@]}" --bytes --ready 'ready' \
-	--cycle key_down_bare '<Down>' '*' --cycle key_down_bare '<Up>' '*' \
-	--cycle key_pgdn_bare '<PgDn>' '*' --cycle key_pgdn_bare '<PgUp>' '*' \
-	-- "$TOOLS/bench_bare" "$QUEUE_EVENTS"
-
-# 4. start to the lock screen, against initscr + the first refresh.
-measure "startup to the lock screen" \
-	"${PTY[@]}" --startup startup_client --ready "$LOCK" -- "${CLIENT[@]}"
 # A badge tapped as the cart starts: what the lock screen's early paint did not do
 # (libcurl, the network client, a login challenge) is paid before this answer.
 measure "cold tap: start, badge key at once -> worklist painted" \
-	"${PTY[@]}" --startup cold_tap --startup-keys 1 --ready "0:$A&&My patients (" -- "${CLIENT[@]}"
-measure "startup of the bare ncurses list" \
-	"${PTY[@]}" --startup startup_bare --ready 'ready' -- "$TOOLS/bench_bare" 6
+	"$TOOLS/bench_pty" --reps "$REPS" --startup cold_tap --startup-keys 1 --ready "0:$A&&My patients (" -- "${CLIENT[@]}"
 
 # 5. resident memory: one session; eight suspended (eight badges tap in turn, then the lock key).
 # Each --rss NAME also reports NAME_pss and NAME_anon (see bench_pty.c); the target is on RSS.
@@ -109,24 +115,40 @@ measure "RSS of the bare ncurses list" \
 	"$TOOLS/bench_pty" --reps 1 --ready 'ready' --rss rss_bare -- "$TOOLS/bench_bare" 6
 stop_server
 
-# 3b. the privacy officer's reviewer queue over $QUEUE_EVENTS break-glass events (its own world).
-queue_keys() {
-	local q=$WORK/queue key
+# 3b. the privacy officer's reviewer queue over $QUEUE_EVENTS break-glass events (its own world),
+# in blocks with the bare list as above.
+HAS_QUEUE=0
+if "$BIN/chartgated" --help 2>&1 | grep -q -- '--review-events'; then
+	HAS_QUEUE=1
+else
+	SKIPPED+=("keypress in the $QUEUE_EVENTS-row reviewer queue: chartgated has no --review-events yet (measured in the worklist and chart instead)")
+fi
+queue_world() {
+	local q=$WORK/queue
 	"$BIN/chartgated" --demo-seed "$q" --review-events "$QUEUE_EVENTS" >"$WORK/queue-seed.log" 2>&1 || return 1
 	# Badges tap with keys 1-9 in softkey order: Iris's key is her line in the list.
-	key=$("$BIN/chartgate-softkey" list "$q/softkey.json" | grep -n 'u-priv-iris' | cut -d: -f1)
-	[ -n "$key" ] && [ "$key" -le 9 ] || { echo "u-priv-iris has no badge key 1-9" >&2; return 1; }
+	IRIS_KEY=$("$BIN/chartgate-softkey" list "$q/softkey.json" | grep -n 'u-priv-iris' | cut -d: -f1)
+	[ -n "$IRIS_KEY" ] && [ "$IRIS_KEY" -le 9 ] || { echo "u-priv-iris has no badge key 1-9" >&2; return 1; }
 	PORT=$(free_port) URL=http://127.0.0.1:$PORT
 	"$BIN/chartgated" --db "$q/chartgate.db" --listen "127.0.0.1:$PORT" "${rate_flag[@]}" >"$WORK/server.log" 2>&1 &
 	SERVER_PID=$!
-	for _ in $(seq 1 100); do curl -fsS "$URL/v1/health" >/dev/null 2>&1 && break; sleep 0.05; done
-	"${PTY[@]}" --bytes --ready "$LOCK" --step "$key" "Break-glass review:&&Created (UTC)&& OPEN " \
-		--cycle key_down_queue '<Down>' '*' --cycle key_down_queue '<Up>' '*' \
-		--cycle key_pgdn_queue '<PgDn>' '*' --cycle key_pgdn_queue '<PgUp>' '*' \
-		-- "$BIN/chartgate" --server "$URL" --softkey "$q/softkey.json" --workstation cart-4w-01
+	for _ in $(seq 1 100); do curl -fsS "$URL/v1/health" >/dev/null 2>&1 && return 0; sleep 0.05; done
+	return 1
 }
 if [ "$HAS_QUEUE" = 1 ]; then
-	measure "keypress in the $QUEUE_EVENTS-event reviewer queue (u-priv-iris)" queue_keys
+	if queue_world; then
+		for b in $(seq 1 "$BLOCKS"); do
+			blk="[block $b/$BLOCKS]"
+			measure "keypress in the $QUEUE_EVENTS-event reviewer queue (u-priv-iris) $blk" \
+				"${PTY[@]}" --bytes --ready "$LOCK" --step "$IRIS_KEY" "Break-glass review:&&Created (UTC)&& OPEN " \
+				--cycle key_down_queue '<Down>' '*' --cycle key_down_queue '<Up>' '*' \
+				--cycle key_pgdn_queue '<PgDn>' '*' --cycle key_pgdn_queue '<PgUp>' '*' \
+				-- "$BIN/chartgate" --server "$URL" --softkey "$WORK/queue/softkey.json" --workstation cart-4w-01
+			bare_keys "$blk"
+		done
+	else
+		not_ok "the reviewer queue's world ($QUEUE_EVENTS events) comes up"
+	fi
 	stop_server
 fi
 
@@ -192,16 +214,23 @@ check "hot queries of a decision use indexes ($PLANS)" [ "$BAD_PLANS" -eq 0 ]
 mkdir -p "$(dirname "$OUT")"
 conditions=$(jq -n --arg host "$(uname -srm)" --arg cpus "$(nproc)" \
 	--arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-	--arg reps "$REPS" --arg quick "$QUICK" --arg cc "$(${CC:-cc} --version | head -1)" \
-	'{host:$host, cpus:($cpus|tonumber), loadavg_at_end:$load, date:$date, reps:($reps|tonumber), quick:($quick=="1"), compiler:$cc}')
+	--arg reps "$REPS" --arg blocks "$BLOCKS" --arg quick "$QUICK" --arg cc "$(${CC:-cc} --version | head -1)" \
+	'{host:$host, cpus:($cpus|tonumber), loadavg_at_end:$load, date:$date, reps:($reps|tonumber), blocks:($blocks|tonumber), quick:($quick=="1"), compiler:$cc}')
 jq -s --argjson cond "$conditions" --rawfile plans "$PLANS" \
 	--argjson skipped "$(printf '%s\n' "${SKIPPED[@]}" | jq -R . | jq -s .)" '
-	(map({(.name): .}) | add) as $f
+	# Nearest rank, as tests/bench/stats.c: the value at ceil(p/100 * n) of the sorted pool.
+	def pct($v; $p): $v[([($p / 100 * ($v | length)) | ceil, 1] | max) - 1];
+	def pool: (map(.samples) | add) as $all | ($all | sort) as $v
+		| .[0] + {samples: $all, n: ($v | length), p50: pct($v; 50), p95: pct($v; 95),
+		    p99: pct($v; 99), mean: (($v | add) / ($v | length)), max: $v[-1], blocks: length};
+	# One figure per name, in the order first measured; the blocks of a timed one pooled.
+	(reduce .[] as $l ({}; .[$l.name] += [$l]) | [.[] | if .[0].samples then pool else .[0] end]) as $figs
+	| ($figs | map({(.name): .}) | add) as $f
 	| def cmp(a; b; target): if $f[a] and $f[b] then
 		{figure: a, baseline: b, target: target,
 		 ratio_p50: (if $f[a].p50 then ($f[a].p50 / $f[b].p50) else ($f[a].value / $f[b].value) end),
 		 ratio_p99: (if $f[a].p99 then ($f[a].p99 / $f[b].p99) else null end)} else empty end;
-	{conditions: $cond, figures: ., skipped: $skipped, query_plans: $plans,
+	{conditions: $cond, figures: $figs, skipped: $skipped, query_plans: $plans,
 	 comparisons: ([
 		cmp("tap_to_ready"; "tap_floor"; "<= 1.3"),
 		cmp("tap_over"; "tap_floor"; "<= 1.5"),

@@ -76,13 +76,22 @@ samples_free(struct samples *s)
 	*s = (struct samples){ 0 };
 }
 
+/* The samples go out in the order taken (before the percentiles sort them), so that
+ * bench.sh can pool the blocks of one figure and rank them together. */
 void
 samples_json(FILE *f, const char *name, const char *unit, struct samples *s)
 {
-	fprintf(f, "{\"name\":\"%s\",\"unit\":\"%s\",\"n\":%zu,\"p50\":%.3f,\"p95\":%.3f,"
-	    "\"p99\":%.3f,\"mean\":%.3f,\"max\":%.3f}\n", name, unit, s->n,
-	    samples_pct(s, 50), samples_pct(s, 95), samples_pct(s, 99), samples_mean(s),
-	    samples_pct(s, 100));
+	size_t i;
+
+	fprintf(f, "{\"name\":\"%s\",\"unit\":\"%s\",\"samples\":[", name, unit);
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "%s%.3f", i ? "," : "", s->v[i]);
+	fprintf(f, "],\"n\":%zu,", s->n);
+	fprintf(f, "\"p50\":%.3f,", samples_pct(s, 50));
+	fprintf(f, "\"p95\":%.3f,", samples_pct(s, 95));
+	fprintf(f, "\"p99\":%.3f,", samples_pct(s, 99));
+	fprintf(f, "\"mean\":%.3f,", samples_mean(s));
+	fprintf(f, "\"max\":%.3f}\n", samples_pct(s, 100));
 	fflush(f);
 }
 
