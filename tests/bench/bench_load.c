@@ -17,7 +17,7 @@
 
 struct opts {
 	const char *url, *softkey, *workstation, *what;
-	int badge, reps, conns, gap_ms, server_pid;
+	int badge, reps, warmup, conns, gap_ms, server_pid;
 	double seconds;
 };
 
@@ -105,7 +105,7 @@ run_floor(const struct opts *o)
 		fail("http_new", o->url);
 	snprintf(origin, sizeof(origin), "chartgate:%s", o->workstation);
 	health_once(h);		/* the client's connection is open by the time anyone taps */
-	for (i = 0; i < o->reps; i++) {
+	for (i = -o->warmup; i < o->reps; i++) {	/* i < 0: untimed, as bench_pty's warm-up */
 		unsigned char raw[32];
 		char *challenge;
 		struct auth_assertion a;
@@ -123,6 +123,8 @@ run_floor(const struct opts *o)
 		t2 = bench_now_ms();
 		auth_assertion_clear(&a);
 		free(challenge);
+		if (i < 0)
+			continue;
 		samples_add(&as, t1 - t0);
 		samples_add(&req, t2 - t1);
 		samples_add(&total, t2 - t0);
@@ -359,6 +361,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: bench_load floor --url URL --softkey FILE [--badge N] [--workstation ID] [--reps N]\n"
 	    "                  [--gap MS]   (idle before each rep, as the client's taps have)\n"
+	    "                  [--warmup N] (untimed reps first, default 1)\n"
 	    "       bench_load rate --url URL --what chart|health [--softkey FILE] [--badge N]\n"
 	    "                  [--workstation ID] [--seconds S] [--conns N] [--server-pid PID]\n"
 	    "Prints one JSON line per figure.\n");
@@ -368,7 +371,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .workstation = "cart-4w-01", .what = "chart", .reps = 30, .conns = 16,
+	struct opts o = { .workstation = "cart-4w-01", .what = "chart", .reps = 30, .warmup = 1, .conns = 16,
 	    .seconds = 3 };
 	int i, rc = 2;
 
@@ -383,12 +386,13 @@ main(int argc, char **argv)
 		else if (strcmp(k, "--badge") == 0) o.badge = atoi(v);
 		else if (strcmp(k, "--reps") == 0) o.reps = atoi(v);
 		else if (strcmp(k, "--gap") == 0) o.gap_ms = atoi(v);
+		else if (strcmp(k, "--warmup") == 0) o.warmup = atoi(v);
 		else if (strcmp(k, "--conns") == 0) o.conns = atoi(v);
 		else if (strcmp(k, "--seconds") == 0) o.seconds = atof(v);
 		else if (strcmp(k, "--server-pid") == 0) o.server_pid = atoi(v);
 		else usage();
 	}
-	if (i != argc || o.url == NULL || o.reps < 1 || o.conns < 1 || o.seconds <= 0)
+	if (i != argc || o.url == NULL || o.reps < 1 || o.warmup < 0 || o.conns < 1 || o.seconds <= 0)
 		usage();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (strcmp(argv[1], "floor") == 0 && o.softkey != NULL)

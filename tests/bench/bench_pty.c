@@ -47,13 +47,13 @@ struct term {
 };
 
 static struct {
-	int reps, settle_ms, gap_ms, report_bytes;
+	int reps, warmup, settle_ms, gap_ms, report_bytes;
 	const char *startup, *startup_keys, *rss;
 	struct want ready;
 	struct step setup[MAX_STEPS], cycle[MAX_STEPS];
 	int n_setup, n_cycle;
 	char **argv;
-} opt = { .reps = 30, .settle_ms = 40, .gap_ms = 0 };
+} opt = { .reps = 30, .warmup = 1, .settle_ms = 40, .gap_ms = 0 };
 
 static void
 die(const char *what)
@@ -303,8 +303,9 @@ term_drain(struct term *t, int quiet_ms)
 	}
 }
 
+/* One step; timed says whether a named step's figures count (not in a warm-up). */
 static int
-run_step(struct term *t, struct step *s)
+run_step(struct term *t, struct step *s, int timed)
 {
 	double t0, done;
 
@@ -321,7 +322,7 @@ run_step(struct term *t, struct step *s)
 		screen_dump(t, stderr);
 		return -1;
 	}
-	if (s->name != NULL) {
+	if (s->name != NULL && timed) {
 		samples_add(&s->ms, done - t0);
 		samples_add(&s->bytes, (double)t->bytes);
 	}
@@ -372,7 +373,7 @@ run_startup(void)
 	double t0, done;
 	int i;
 
-	for (i = 0; i < opt.reps; i++) {
+	for (i = -opt.warmup; i < opt.reps; i++) {	/* i < 0: a start whose time is not kept */
 		t0 = bench_now_ms();
 		term_spawn(&t, opt.argv);
 		/* Typed at once, as by someone tapping while the program starts: the terminal
@@ -386,7 +387,8 @@ run_startup(void)
 			term_close(&t);
 			return 1;
 		}
-		samples_add(&ms, done - t0);
+		if (i >= 0)
+			samples_add(&ms, done - t0);
 		term_close(&t);
 		if (opt.gap_ms > 0)
 			bench_sleep_ms(opt.gap_ms);
@@ -425,11 +427,13 @@ run_session(void)
 		goto out;
 	}
 	for (i = 0; i < opt.n_setup; i++)
-		if (run_step(&t, &opt.setup[i]) != 0)
+		if (run_step(&t, &opt.setup[i], 0) != 0)
 			goto out;
-	for (j = 0; opt.n_cycle > 0 && j < opt.reps; j++)
+	/* The first cycles of a fresh process are its first assertion, first paint of each
+	 * screen...: that is the cold tap's figure, not these. */
+	for (j = 0; opt.n_cycle > 0 && j < opt.warmup + opt.reps; j++)
 		for (i = 0; i < opt.n_cycle; i++)
-			if (run_step(&t, &opt.cycle[i]) != 0)
+			if (run_step(&t, &opt.cycle[i], j >= opt.warmup) != 0)
 				goto out;
 	/* Steps of one name (Down, then Up) are one figure. */
 	for (i = 0; i < opt.n_cycle; i++) {
@@ -477,7 +481,8 @@ usage(void)
 	    "  --startup-keys KEYS     with --startup: keys typed right after the spawn\n"
 	    "  --step KEYS WANT        untimed setup step\n"
 	    "  --cycle NAME KEYS WANT  timed step (NAME - : untimed), the cycle runs --reps times\n"
-	    "  --reps N  --gap MS  --settle MS  --bytes  --rss NAME\n"
+	    "  --reps N  --warmup N (untimed cycles or starts first, default 1)\n"
+	    "  --gap MS  --settle MS  --bytes  --rss NAME\n"
 	    "WANT: * (any output) or TEXT / ROW:TEXT items joined by &&.\n"
 	    "KEYS: characters, <Down> <Up> <PgDn> <PgUp> <Home> <End> <Enter> <Esc> <C-x> <M-x>.\n"
 	    "Prints one JSON line per figure.\n");
@@ -520,6 +525,9 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--reps") == 0) {
 			NEED(1);
 			opt.reps = atoi(argv[++i]);
+		} else if (strcmp(a, "--warmup") == 0) {
+			NEED(1);
+			opt.warmup = atoi(argv[++i]);
 		} else if (strcmp(a, "--gap") == 0) {
 			NEED(1);
 			opt.gap_ms = atoi(argv[++i]);
@@ -536,7 +544,7 @@ main(int argc, char **argv)
 		}
 #undef NEED
 	}
-	if (opt.argv == NULL || opt.argv[0] == NULL || opt.reps < 1)
+	if (opt.argv == NULL || opt.argv[0] == NULL || opt.reps < 1 || opt.warmup < 0)
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 	return opt.startup != NULL ? run_startup() : run_session();
