@@ -693,13 +693,15 @@ static void
 app_key(struct app *app, int key)
 {
 	struct nav *nav = app_nav(app);
-	int badge;
+	int badge, was_dirty = app->dirty, message_kept = 1;
 
 	app->dirty = 1;
 	if (key == KEY_RESIZE)
 		return;
-	if (app->message_role == ROLE_ERROR && app->message_until_ms == 0)
+	if (app->message_role == ROLE_ERROR && app->message_until_ms == 0 && app->message[0]) {
 		app->message[0] = '\0';
+		message_kept = 0;
+	}
 	/* Alt+badge key: a demo badge tapped on the reader, on any screen. */
 	if ((key & KEY_ALT) && (badge = app_badge_for_key(app, key & ~KEY_ALT)) >= 0) {
 		app_tap(app, badge);
@@ -727,8 +729,13 @@ app_key(struct app *app, int key)
 		app_message(app, ROLE_STATUS, "Cancelled");
 		return;
 	}
-	if (nav->screen->key && nav->screen->key(app, key))
+	app->dirty_rows = 0;
+	if (nav->screen->key && nav->screen->key(app, key)) {
+		/* Only a list's selection stepped: its two rows, not the whole frame. */
+		if (app->dirty_rows && !was_dirty && message_kept)
+			app->dirty = 0;
 		return;
+	}
 	switch (key) {
 	case '?':
 		app->help = 1;
@@ -821,6 +828,8 @@ app_run(struct app *app)
 			return -1;
 		if (app->dirty)
 			app_draw(app);
+		else if (app->dirty_rows)
+			app_draw_rows(app);
 	}
 	return 0;
 }

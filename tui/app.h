@@ -149,6 +149,13 @@ struct app {
 	long long busy_since_ms;	/* 0 when nothing is in flight */
 	long long next_tick_ms;
 	int dirty;
+	/* Only a list's selection stepped since the last frame: the list repaints its
+	 * old and new rows over that frame, nothing else (app_rows_moved). */
+	int dirty_rows;
+	/* Set while drawing a full frame by the list on it that can do that; cleared at
+	 * the start of every full frame. Returns -1 (having drawn nothing) when the
+	 * list is no longer as drawn: a full frame follows. */
+	int (*redraw_rows)(struct app *);
 	int quit;
 };
 
@@ -169,6 +176,10 @@ int app_run(struct app *);
 void app_fini(struct app *);
 
 /* For screens. */
+/* A list's key only stepped its selection (same scroll, same rows). */
+void app_rows_moved(struct app *);
+/* A list drawn in this full frame can repaint its changed rows alone with fn. */
+void app_rows_drawn(struct app *, int (*fn)(struct app *));
 struct clin_session *app_session(struct app *);	/* NULL when locked */
 struct nav *app_nav(struct app *);			/* top of the stack */
 void app_push(struct app *, const struct screen *, const char *patient_id,
@@ -237,5 +248,7 @@ void app_data_wipe(struct app *);		/* clinical content, fetches */
 
 /* Frame: title bar, message line, hint bar around the top screen (tui/app_draw.c). */
 void app_draw(struct app *);
+/* Only the rows a list's selection step changed, over the last frame (or a full one). */
+void app_draw_rows(struct app *);
 
 #endif

@@ -145,6 +145,8 @@ app_draw(struct app *app)
 	struct nav *nav = app_nav(app);
 
 	app->dirty = 0;
+	app->dirty_rows = 0;
+	app->redraw_rows = NULL;	/* the list on this frame, if any, sets it again */
 	draw_frame_begin();
 	if (LINES < 10 || COLS < 40) {
 		draw_text(0, 0, COLS, ROLE_WARNING, "Terminal too small for chartgate (need 40x10).");
@@ -160,5 +162,35 @@ app_draw(struct app *app)
 		nav->screen->draw(app, 1, LINES - 3, COLS);
 	draw_message(app, LINES - 2);
 	draw_hints(app, LINES - 1);
+	draw_frame_end();
+}
+
+void
+app_rows_drawn(struct app *app, int (*fn)(struct app *))
+{
+	app->redraw_rows = fn;
+}
+
+void
+app_rows_moved(struct app *app)
+{
+	app->dirty_rows = 1;
+}
+
+/* A step of a list's selection: two rows over the last frame. Anything else that
+ * changed set app->dirty, and a full frame is drawn instead (app_run). */
+void
+app_draw_rows(struct app *app)
+{
+	app->dirty_rows = 0;
+	if (app->redraw_rows == NULL) {
+		app_draw(app);
+		return;
+	}
+	draw_frame_over();
+	if (app->redraw_rows(app) != 0) {
+		app_draw(app);
+		return;
+	}
 	draw_frame_end();
 }
