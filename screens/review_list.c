@@ -4,6 +4,7 @@
 #include <curses.h>
 
 #include "tui/app.h"
+#include "tui/app_list.h"
 #include "tui/draw.h"
 #include "tui/listview.h"
 
@@ -24,17 +25,22 @@ review_list_show(struct app *app, enum review_list l, int visible)
 	app_review_view(app, l, nav->scroll, (long)nav->scroll + (visible > 0 ? visible : 1) - 1);
 }
 
+/* The list the last full frame showed (one review list is on screen at a time). */
+static struct list_shown shown;
+static enum review_list shown_list;
+static review_row_fn shown_fn;
+
 /* One row: its background, the event (or "loading"), the selection marker. */
 static void
-draw_row(struct app *app, enum review_list l, int y, int cols, long idx, long cursor,
-    review_row_fn fn)
+draw_row(struct app *app, int y, int cols, long idx, long cursor)
 {
+	enum review_list l = shown_list;
 	const void *row = app_review_row(app, l, idx);
 	enum color_role role = idx == cursor ? ROLE_SELECTION : ROLE_NORMAL;
 
 	draw_line(y, 0, cols, role, "");
 	if (row != NULL)
-		fn(app, y, cols, role, row);
+		shown_fn(app, y, cols, role, row);
 	else
 		draw_text(y, 2, cols - 3, role == ROLE_NORMAL ? ROLE_DIM : role,
 		    app_review_error(app, l)[0] ? app_review_error(app, l) : "… loading");
@@ -42,42 +48,13 @@ draw_row(struct app *app, enum review_list l, int y, int cols, long idx, long cu
 		draw_text(y, 0, 1, ROLE_SELECTION, ">");
 }
 
-/* The list as the last full frame showed it. A step of the selection repaints the
- * row it left and the row it reached; a new page (PgDn, a step past the edge)
- * repaints the list's rows; nothing else on the screen changes (app_draw_rows). */
-static struct {
-	const struct nav *nav;
-	enum review_list l;
-	int top, rows, cols, lines, columns, n, scroll, cursor;
-	review_row_fn fn;
-} shown;
-
 static int
-redraw_rows(struct app *app)
+repaint(struct app *app)
 {
 	const struct nav *nav = app_nav(app);
-	int i;
 
-	if (nav != shown.nav || LINES != shown.lines || COLS != shown.columns ||
-	    reachable(app, shown.l) != shown.n || nav->cursor < nav->scroll ||
-	    nav->cursor >= nav->scroll + shown.rows || nav->cursor >= shown.n)
-		return -1;
-	if (nav->scroll == shown.scroll) {
-		draw_row(app, shown.l, shown.top + shown.cursor - shown.scroll, shown.cols,
-		    shown.cursor, nav->cursor, shown.fn);
-		draw_row(app, shown.l, shown.top + nav->cursor - shown.scroll, shown.cols,
-		    nav->cursor, nav->cursor, shown.fn);
-	} else {
-		/* every row of the page drawn over: a page that ends early would leave old rows */
-		if (nav->scroll < 0 || nav->scroll + shown.rows > shown.n)
-			return -1;
-		for (i = 0; i < shown.rows; i++)
-			draw_row(app, shown.l, shown.top + i, shown.cols, (long)nav->scroll + i,
-			    nav->cursor, shown.fn);
-		shown.scroll = nav->scroll;
-	}
-	shown.cursor = nav->cursor;
-	return 0;
+	return list_shown_repaint(app, &shown, nav, reachable(app, shown_list), nav->scroll,
+	    nav->cursor);
 }
 
 void
@@ -86,7 +63,7 @@ review_list_draw(struct app *app, enum review_list l, int top, int rows, int col
 {
 	struct nav *nav = app_nav(app);
 	struct listview lv = { nav->cursor, nav->scroll };
-	int i, n = reachable(app, l);
+	int n = reachable(app, l);
 
 	if (n == 0) {
 		draw_text(top, 2, cols - 4, app_review_error(app, l)[0] ? ROLE_ERROR : ROLE_DIM,
@@ -97,20 +74,9 @@ review_list_draw(struct app *app, enum review_list l, int top, int rows, int col
 	listview_clamp(&lv, n, rows);
 	nav->cursor = lv.cursor;
 	nav->scroll = lv.scroll;
-	for (i = 0; i < rows && lv.scroll + i < n; i++)
-		draw_row(app, l, top + i, cols, (long)lv.scroll + i, lv.cursor, fn);
-	shown.nav = nav;
-	shown.l = l;
-	shown.top = top;
-	shown.rows = rows;
-	shown.cols = cols;
-	shown.lines = LINES;
-	shown.columns = COLS;
-	shown.n = n;
-	shown.scroll = lv.scroll;
-	shown.cursor = lv.cursor;
-	shown.fn = fn;
-	app_rows_drawn(app, redraw_rows);
+	shown_list = l;
+	shown_fn = fn;
+	list_shown_draw(app, &shown, nav, top, rows, cols, n, lv.scroll, lv.cursor, draw_row, repaint);
 }
 
 int

@@ -4,6 +4,7 @@
 
 #include "screens/screens.h"
 #include "tui/app.h"
+#include "tui/app_list.h"
 #include "tui/draw.h"
 #include "tui/listview.h"
 
@@ -15,9 +16,15 @@ worklist_enter(struct app *app)
 	app_fetch_worklist(app);
 }
 
+/* The worklist the last full frame showed, for repainting a selection step. */
+static struct list_shown shown;
+static const struct net_worklist *shown_wl;
+
 static void
-draw_row(int y, int cols, enum color_role role, const struct net_patient_row *p)
+draw_row(struct app *app, int y, int cols, long idx, long cursor)
 {
+	const struct net_patient_row *p = &app->data.worklist->patients[idx];
+	enum color_role role = idx == cursor ? ROLE_SELECTION : ROLE_NORMAL;
 	int name_w = cols - 48 > 16 ? cols - 48 : 16;
 
 	draw_line(y, 0, cols, role, "");
@@ -26,6 +33,19 @@ draw_row(int y, int cols, enum color_role role, const struct net_patient_row *p)
 	draw_text(y, name_w + 15, 10, role, p->birth_date);
 	draw_text(y, name_w + 27, 8, role, p->location ? p->location : "");
 	draw_text(y, name_w + 36, cols - name_w - 36, role, p->encounter_status);
+	if (idx == cursor)	/* a marker too: selection is not told by colour alone */
+		draw_text(y, 0, 1, ROLE_SELECTION, ">");
+}
+
+static int
+repaint(struct app *app)
+{
+	const struct net_worklist *wl = app->data.worklist;
+	const struct nav *nav = app_nav(app);
+
+	if (wl == NULL || wl != shown_wl)	/* fetched again: a full frame */
+		return -1;
+	return list_shown_repaint(app, &shown, nav, (long)wl->n_patients, nav->scroll, nav->cursor);
 }
 
 static void
@@ -34,7 +54,7 @@ worklist_draw(struct app *app, int top, int rows, int cols)
 	const struct net_worklist *wl = app->data.worklist;
 	struct nav *nav = app_nav(app);
 	struct listview lv;
-	int i, visible = rows - HEADER_ROWS, name_w = cols - 48 > 16 ? cols - 48 : 16;
+	int visible = rows - HEADER_ROWS, name_w = cols - 48 > 16 ? cols - 48 : 16;
 
 	if (wl == NULL) {
 		draw_text(top + 1, 1, cols - 2, app->data.error[0] ? ROLE_ERROR : ROLE_DIM,
@@ -57,13 +77,9 @@ worklist_draw(struct app *app, int top, int rows, int cols)
 	listview_clamp(&lv, (int)wl->n_patients, visible);
 	nav->cursor = lv.cursor;
 	nav->scroll = lv.scroll;
-	for (i = 0; i < visible && lv.scroll + i < (int)wl->n_patients; i++) {
-		int idx = lv.scroll + i;
-		draw_row(top + HEADER_ROWS + i, cols,
-		    idx == lv.cursor ? ROLE_SELECTION : ROLE_NORMAL, &wl->patients[idx]);
-		if (idx == lv.cursor)	/* a marker too: selection is not told by colour alone */
-			draw_text(top + HEADER_ROWS + i, 0, 1, ROLE_SELECTION, ">");
-	}
+	shown_wl = wl;
+	list_shown_draw(app, &shown, nav, top + HEADER_ROWS, visible, cols, (long)wl->n_patients,
+	    lv.scroll, lv.cursor, draw_row, repaint);
 }
 
 static int
@@ -87,6 +103,7 @@ worklist_key(struct app *app, int key)
 	if (listview_key(&lv, key, n, LINES - 3 - HEADER_ROWS)) {
 		nav->cursor = lv.cursor;
 		nav->scroll = lv.scroll;
+		app_rows_moved(app);	/* only the list's rows change */
 		return 1;
 	}
 	if ((key == KEY_ENTER || key == '\r' || key == '\n' || key == KEY_RIGHT || key == 'l') &&

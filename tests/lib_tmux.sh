@@ -37,6 +37,19 @@ wait_gone() {
 
 keys() { local name=$1; shift; tm send-keys -t "$name" "$@"; }
 
+# as_full_repaint NAME: the screen is what a full repaint (^L) draws, row for row, and
+# one row is marked selected. Lists repaint only the rows a key changed, over the last
+# frame: a row left undrawn shows here.
+as_full_repaint() {
+	local before after
+	sleep 0.3; before=$(screen_of "$1")
+	keys "$1" C-l
+	sleep 0.3; after=$(screen_of "$1")
+	[ "$before" = "$after" ] && [ "$(screen_of "$1" | grep -c '^>')" = 1 ] && return 0
+	diff <(echo "$before") <(echo "$after") | head -12 | sed 's/^/    /'
+	return 1
+}
+
 # Sanitizer reports of the client end its suite with a failure.
 client_sanitizer_clean() {
 	if ls "$WORK"/asan-client* "$WORK"/ubsan-client* >/dev/null 2>&1; then

@@ -32,6 +32,17 @@ check "the title bar names the nurse" wait_for c1 "$nurse_name (nurse)"
 # The first row of the worklist: remember the patient's name for the lock-screen check.
 first_patient=$(screen_of c1 | awk '/^>/ { sub(/^> ?/, ""); print; exit }' | awk '{print $1" "$2}')
 check "the worklist shows a selected patient" test -n "$first_patient"
+# Steps and pages repaint the worklist's rows only: the screen stays what a full frame draws.
+keys c1 Down Down Up
+check "steps of the selection leave the worklist as a full repaint draws it" as_full_repaint c1
+tm resize-window -t c1 -x 80 -y 10	# 5 rows of patients (of the demo's 6): two pages
+keys c1 NPage
+check "a page down leaves the worklist as a full repaint draws it" as_full_repaint c1
+keys c1 Down Up Up Up Up Up PPage Down
+check "steps across the page's edge leave the worklist as a full repaint draws it" as_full_repaint c1
+tm resize-window -t c1 -x 80 -y 24
+keys c1 g
+wait_for c1 ">$first_patient" >/dev/null
 
 keys c1 Enter
 check "opening a chart asks for the purpose of use" wait_for c1 "Why are you opening the chart of"
