@@ -729,13 +729,16 @@ app_key(struct app *app, int key)
 		app_message(app, ROLE_STATUS, "Cancelled");
 		return;
 	}
+	/* Only a list's selection stepped, and nothing else marked the frame (a message, a
+	 * pushed screen: app->dirty): its rows, not the whole frame. */
 	app->dirty_rows = 0;
+	app->dirty = 0;
 	if (nav->screen->key && nav->screen->key(app, key)) {
-		/* Only a list's selection stepped: its two rows, not the whole frame. */
-		if (app->dirty_rows && !was_dirty && message_kept)
-			app->dirty = 0;
+		if (was_dirty || !message_kept || app->dirty || !app->dirty_rows)
+			app->dirty = 1;
 		return;
 	}
+	app->dirty = 1;
 	switch (key) {
 	case '?':
 		app->help = 1;
