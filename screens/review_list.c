@@ -6,7 +6,6 @@
 #include "tui/app.h"
 #include "tui/app_list.h"
 #include "tui/draw.h"
-#include "tui/listview.h"
 
 /* Rows the cursor can reach: what is loaded, plus one "loading" row while more exist. */
 static int
@@ -51,18 +50,13 @@ draw_row(struct app *app, int y, int cols, long idx, long cursor)
 static int
 repaint(struct app *app)
 {
-	const struct nav *nav = app_nav(app);
-
-	return list_shown_repaint(app, &shown, nav, reachable(app, shown_list), nav->scroll,
-	    nav->cursor);
+	return list_shown_repaint(app, &shown, reachable(app, shown_list));
 }
 
 void
 review_list_draw(struct app *app, enum review_list l, int top, int rows, int cols,
     review_row_fn fn)
 {
-	struct nav *nav = app_nav(app);
-	struct listview lv = { nav->cursor, nav->scroll };
 	int n = reachable(app, l);
 
 	if (n == 0) {
@@ -71,25 +65,16 @@ review_list_draw(struct app *app, enum review_list l, int top, int rows, int col
 		    app_review_loaded(app, l) ? "Nothing here." : "Loading…");
 		return;
 	}
-	listview_clamp(&lv, n, rows);
-	nav->cursor = lv.cursor;
-	nav->scroll = lv.scroll;
 	shown_list = l;
 	shown_fn = fn;
-	list_shown_draw(app, &shown, nav, top, rows, cols, n, lv.scroll, lv.cursor, draw_row, repaint);
+	list_shown_draw(app, &shown, top, rows, cols, n, draw_row, repaint);
 }
 
 int
 review_list_key(struct app *app, enum review_list l, int key, int visible)
 {
-	struct nav *nav = app_nav(app);
-	struct listview lv = { nav->cursor, nav->scroll };
-
-	if (!listview_key(&lv, key, reachable(app, l), visible))
+	if (!list_key(app, key, reachable(app, l), visible))
 		return 0;
-	app_rows_moved(app);	/* only the list's rows change */
-	nav->cursor = lv.cursor;
-	nav->scroll = lv.scroll;
 	review_list_show(app, l, visible);
 	return 1;
 }

@@ -6,7 +6,6 @@
 #include "tui/app.h"
 #include "tui/app_list.h"
 #include "tui/draw.h"
-#include "tui/listview.h"
 
 #define HEADER_ROWS 2
 
@@ -41,19 +40,16 @@ static int
 repaint(struct app *app)
 {
 	const struct net_worklist *wl = app->data.worklist;
-	const struct nav *nav = app_nav(app);
 
 	if (wl == NULL || wl != shown_wl)	/* fetched again: a full frame */
 		return -1;
-	return list_shown_repaint(app, &shown, nav, (long)wl->n_patients, nav->scroll, nav->cursor);
+	return list_shown_repaint(app, &shown, (long)wl->n_patients);
 }
 
 static void
 worklist_draw(struct app *app, int top, int rows, int cols)
 {
 	const struct net_worklist *wl = app->data.worklist;
-	struct nav *nav = app_nav(app);
-	struct listview lv;
 	int visible = rows - HEADER_ROWS, name_w = cols - 48 > 16 ? cols - 48 : 16;
 
 	if (wl == NULL) {
@@ -73,13 +69,9 @@ worklist_draw(struct app *app, int top, int rows, int cols)
 		    "No patients on your care teams right now.");
 		return;
 	}
-	lv = (struct listview){ nav->cursor, nav->scroll };
-	listview_clamp(&lv, (int)wl->n_patients, visible);
-	nav->cursor = lv.cursor;
-	nav->scroll = lv.scroll;
 	shown_wl = wl;
-	list_shown_draw(app, &shown, nav, top + HEADER_ROWS, visible, cols, (long)wl->n_patients,
-	    lv.scroll, lv.cursor, draw_row, repaint);
+	list_shown_draw(app, &shown, top + HEADER_ROWS, visible, cols, (long)wl->n_patients,
+	    draw_row, repaint);
 }
 
 static int
@@ -87,7 +79,6 @@ worklist_key(struct app *app, int key)
 {
 	const struct net_worklist *wl = app->data.worklist;
 	struct nav *nav = app_nav(app);
-	struct listview lv = { nav->cursor, nav->scroll };
 	int n = wl ? (int)wl->n_patients : 0;
 
 	if (key == 'r') {
@@ -100,12 +91,8 @@ worklist_key(struct app *app, int key)
 	}
 	if (wl == NULL)
 		return 0;
-	if (listview_key(&lv, key, n, LINES - 3 - HEADER_ROWS)) {
-		nav->cursor = lv.cursor;
-		nav->scroll = lv.scroll;
-		app_rows_moved(app);	/* only the list's rows change */
+	if (list_key(app, key, n, LINES - 3 - HEADER_ROWS))
 		return 1;
-	}
 	if ((key == KEY_ENTER || key == '\r' || key == '\n' || key == KEY_RIGHT || key == 'l') &&
 	    n > 0) {
 		const char *id = wl->patients[nav->cursor].id, *memo = app_memo_purpose(app, id);

@@ -150,7 +150,7 @@ struct app {
 	long long next_tick_ms;
 	int dirty;
 	/* Only a list's selection stepped since the last frame: the list repaints its
-	 * old and new rows over that frame, nothing else (app_rows_moved). */
+	 * old and new rows over that frame, nothing else (tui/app_list.c). */
 	int dirty_rows;
 	/* Set while drawing a full frame by the list on it that can do that; cleared at
 	 * the start of every full frame. Returns -1 (having drawn nothing) when the
@@ -176,10 +176,6 @@ int app_run(struct app *);
 void app_fini(struct app *);
 
 /* For screens. */
-/* A list's key only stepped its selection (same scroll, same rows). */
-void app_rows_moved(struct app *);
-/* A list drawn in this full frame can repaint its changed rows alone with fn. */
-void app_rows_drawn(struct app *, int (*fn)(struct app *));
 struct clin_session *app_session(struct app *);	/* NULL when locked */
 struct nav *app_nav(struct app *);			/* top of the stack */
 void app_push(struct app *, const struct screen *, const char *patient_id,

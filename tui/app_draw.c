@@ -165,18 +165,6 @@ app_draw(struct app *app)
 	draw_frame_end();
 }
 
-void
-app_rows_drawn(struct app *app, int (*fn)(struct app *))
-{
-	app->redraw_rows = fn;
-}
-
-void
-app_rows_moved(struct app *app)
-{
-	app->dirty_rows = 1;
-}
-
 /* A step of a list's selection: two rows over the last frame. Anything else that
  * changed set app->dirty, and a full frame is drawn instead (app_run). */
 void
@@ -187,7 +175,7 @@ app_draw_rows(struct app *app)
 		app_draw(app);
 		return;
 	}
-	draw_frame_over();
+	/* no draw_frame_begin: the last frame's cells and cursor stand */
 	if (app->redraw_rows(app) != 0) {
 		app_draw(app);
 		return;

@@ -1,29 +1,36 @@
-/* A list's rows on the last full frame, repainted in part when only its selection moved. */
+/* The top screen's list on the last full frame, repainted in part when only its selection moved. */
 #include "tui/app_list.h"
 
 #include <curses.h>
 
 #include "tui/app.h"
+#include "tui/listview.h"
 
 void
-list_shown_draw(struct app *app, struct list_shown *ls, const void *owner, int top, int rows,
-    int cols, long n, long scroll, long cursor, list_row_fn row, int (*repaint)(struct app *))
+list_shown_draw(struct app *app, struct list_shown *ls, int top, int rows, int cols, long n,
+    list_row_fn row, int (*repaint)(struct app *))
 {
+	struct nav *nav = app_nav(app);
+	struct listview lv = { nav->cursor, nav->scroll };
 	long i;
 
-	for (i = 0; i < rows && scroll + i < n; i++)
-		row(app, top + (int)i, cols, scroll + i, cursor);
-	*ls = (struct list_shown){ owner, top, rows, cols, LINES, COLS, n, scroll, cursor, row };
-	app_rows_drawn(app, repaint);
+	listview_clamp(&lv, (int)n, rows);
+	nav->cursor = lv.cursor;
+	nav->scroll = lv.scroll;
+	for (i = 0; i < rows && nav->scroll + i < n; i++)
+		row(app, top + (int)i, cols, nav->scroll + i, nav->cursor);
+	*ls = (struct list_shown){ nav, top, rows, cols, LINES, COLS, n, nav->scroll, nav->cursor,
+	    row };
+	app->redraw_rows = repaint;
 }
 
 int
-list_shown_repaint(struct app *app, struct list_shown *ls, const void *owner, long n,
-    long scroll, long cursor)
+list_shown_repaint(struct app *app, struct list_shown *ls, long n)
 {
-	long i;
+	const struct nav *nav = app_nav(app);
+	long i, scroll = nav->scroll, cursor = nav->cursor;
 
-	if (owner != ls->owner || LINES != ls->lines || COLS != ls->columns || n != ls->n ||
+	if (nav != ls->owner || LINES != ls->lines || COLS != ls->columns || n != ls->n ||
 	    cursor < scroll || cursor >= scroll + ls->rows || cursor >= n)
 		return -1;
 	if (scroll == ls->scroll) {
@@ -39,4 +46,18 @@ list_shown_repaint(struct app *app, struct list_shown *ls, const void *owner, lo
 	}
 	ls->cursor = cursor;
 	return 0;
+}
+
+int
+list_key(struct app *app, int key, int n, int visible)
+{
+	struct nav *nav = app_nav(app);
+	struct listview lv = { nav->cursor, nav->scroll };
+
+	if (!listview_key(&lv, key, n, visible))
+		return 0;
+	nav->cursor = lv.cursor;
+	nav->scroll = lv.scroll;
+	app->dirty_rows = 1;
+	return 1;
 }

@@ -227,12 +227,6 @@ draw_frame_begin(void)
 }
 
 void
-draw_frame_over(void)
-{
-	/* nothing to forget: the cells and the cursor of the last frame stand */
-}
-
-void
 draw_frame_end(void)
 {
 	if (cursor_y >= 0) {

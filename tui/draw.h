@@ -29,9 +29,6 @@ int draw_wrapped(int y, int x, int cols, int rows, enum color_role role, const c
 void draw_cursor(int y, int x);
 void draw_frame_begin(void);
 void draw_frame_end(void);
-/* A frame drawn over the last one (no erase, its cursor kept): for repainting a few
- * rows when nothing else changed. Ends with draw_frame_end(). */
-void draw_frame_over(void);
 /* Width in columns that draw_text would use for text, uncut. */
 size_t draw_width(const char *text);
 
